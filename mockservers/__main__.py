@@ -1,0 +1,7 @@
+"""``python -m mockservers``."""
+
+import sys
+
+from mockservers.cli import main
+
+sys.exit(main())

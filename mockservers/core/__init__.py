@@ -1,0 +1,1 @@
+"""Provider-agnostic machinery shared by every emulator."""

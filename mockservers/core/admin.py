@@ -1,0 +1,186 @@
+"""The admin API under /__admin/: reset, clock, journal, faults, state, seed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from mockservers.core.clock import parse_iso8601
+from mockservers.core.errors import ApiError
+from mockservers.core.faults import FaultSpecError
+
+if TYPE_CHECKING:
+    from mockservers.core.emulator import Emulator
+
+admin_blueprint = Blueprint("mockservers_admin", __name__, url_prefix="/__admin")
+
+
+def _emulator() -> Emulator:
+    return current_app.extensions["mockservers"]
+
+
+def _json_object(optional: bool = False) -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if data is None and optional and not request.get_data():
+        return {}
+    if not isinstance(data, dict):
+        raise ApiError(400, "the body must be a JSON object (Content-Type: application/json)")
+    return data
+
+
+@admin_blueprint.get("/")
+def info() -> Response:
+    """Which provider this is, and its demo credentials."""
+    emulator = _emulator()
+    return jsonify(
+        {
+            "provider": emulator.provider.name,
+            "base_url": request.host_url.rstrip("/"),
+            "credentials": emulator.credentials,
+            "seed": emulator.state.seed,
+        }
+    )
+
+
+@admin_blueprint.post("/reset")
+def reset() -> Response:
+    """State, clock, faults, journal and scheduled events back to fresh."""
+    _emulator().reset()
+    return jsonify({"reset": True})
+
+
+@admin_blueprint.get("/clock")
+def get_clock() -> Response:
+    """The virtual clock's now and whether it is frozen."""
+    return jsonify(_emulator().clock.describe())
+
+
+@admin_blueprint.post("/clock")
+def move_clock() -> Response:
+    """Apply ``set``, then ``freeze``, then ``advance_seconds`` (any combination)."""
+    data = _json_object()
+    allowed = {"set", "freeze", "advance_seconds"}
+    unknown = sorted(set(data) - allowed)
+    if unknown or not data:
+        raise ApiError(400, f"clock accepts {', '.join(sorted(allowed))}; got {', '.join(unknown) or 'nothing'}")
+    clock = _emulator().clock
+    if "set" in data:
+        if not isinstance(data["set"], str):
+            raise ApiError(400, "set must be an ISO 8601 timestamp string")
+        try:
+            clock.set(parse_iso8601(data["set"]))
+        except ValueError:
+            raise ApiError(400, f"set is not an ISO 8601 timestamp: {data['set']!r}") from None
+    if "freeze" in data:
+        if not isinstance(data["freeze"], bool):
+            raise ApiError(400, "freeze must be true or false")
+        clock.freeze(data["freeze"])
+    if "advance_seconds" in data:
+        seconds = data["advance_seconds"]
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise ApiError(400, "advance_seconds must be a non-negative number")
+        clock.advance(float(seconds))
+    return jsonify(clock.describe())
+
+
+@admin_blueprint.get("/journal")
+def get_journal() -> Response:
+    """Recorded exchanges; filters: method, path (exact or prefix*), status, include_admin."""
+    status_arg = request.args.get("status")
+    if status_arg is not None and not status_arg.isdigit():
+        raise ApiError(400, "status must be an integer")
+    entries = _emulator().journal.entries(
+        method=request.args.get("method"),
+        path=request.args.get("path"),
+        status=int(status_arg) if status_arg else None,
+        include_admin=request.args.get("include_admin", "false").lower() in ("1", "true", "yes"),
+    )
+    return jsonify({"count": len(entries), "entries": [e.to_json() for e in entries]})
+
+
+@admin_blueprint.delete("/journal")
+def clear_journal() -> Response:
+    """Forget recorded exchanges."""
+    _emulator().journal.clear()
+    return jsonify({"count": 0, "entries": []})
+
+
+@admin_blueprint.get("/faults")
+def list_faults() -> Response:
+    """Active fault rules."""
+    return jsonify({"faults": [r.to_json() for r in _emulator().faults.rules()]})
+
+
+@admin_blueprint.post("/faults")
+def add_faults() -> Response:
+    """Add one rule (an object) or several (a list)."""
+    data = request.get_json(silent=True)
+    items = data if isinstance(data, list) else [data]
+    faults = _emulator().faults
+    added = []
+    try:
+        from mockservers.core.faults import parse_rule
+
+        rules = [parse_rule(item) for item in items]
+    except (FaultSpecError, TypeError) as exc:
+        raise ApiError(400, f"bad fault rule: {exc}") from None
+    for rule in rules:
+        added.append(faults.add(rule).to_json())
+    response = jsonify({"faults": added})
+    response.status_code = 201
+    return response
+
+
+@admin_blueprint.delete("/faults")
+def clear_faults() -> Response:
+    """Remove every rule."""
+    faults = _emulator().faults
+    for rule in faults.rules():
+        faults.remove(rule.id)
+    return jsonify({"faults": []})
+
+
+@admin_blueprint.delete("/faults/<rule_id>")
+def remove_fault(rule_id: str) -> Response:
+    """Remove one rule."""
+    if not _emulator().faults.remove(rule_id):
+        raise ApiError(404, f"no fault rule with id {rule_id!r}")
+    return jsonify({"faults": [r.to_json() for r in _emulator().faults.rules()]})
+
+
+@admin_blueprint.get("/state")
+def get_state() -> Response:
+    """A JSON snapshot of the provider's state."""
+    return jsonify(_emulator().state.snapshot())
+
+
+@admin_blueprint.put("/state")
+def put_state() -> Response:
+    """Restore a snapshot taken with GET /__admin/state."""
+    try:
+        _emulator().state.restore(_json_object())
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ApiError(400, f"not a snapshot of this provider: {exc}") from None
+    return jsonify({"restored": True})
+
+
+@admin_blueprint.post("/seed")
+def seed() -> Response:
+    """Rebuild the world from ``seed`` (integer) and/or ``world`` (object)."""
+    data = _json_object(optional=True)
+    unknown = sorted(set(data) - {"seed", "world"})
+    if unknown:
+        raise ApiError(400, f"seed accepts seed and world; unknown: {', '.join(unknown)}")
+    new_seed = data.get("seed")
+    if new_seed is not None and (isinstance(new_seed, bool) or not isinstance(new_seed, int)):
+        raise ApiError(400, "seed must be an integer")
+    world = data.get("world")
+    if world is not None and not isinstance(world, dict):
+        raise ApiError(400, "world must be a JSON object")
+    emulator = _emulator()
+    try:
+        emulator.reseed(seed=new_seed, world=world)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ApiError(400, f"world is not usable: {exc}") from None
+    return jsonify({"seed": emulator.state.seed, "credentials": emulator.credentials})

@@ -1,0 +1,121 @@
+"""Base Flask app factory: admin routes, error rendering, streamed uploads, middleware."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from flask import Flask, Request, Response, g
+from werkzeug.exceptions import HTTPException
+
+from mockservers.core.admin import admin_blueprint
+from mockservers.core.blobs import BlobWriter
+from mockservers.core.errors import ApiError
+from mockservers.core.middleware import EmulatorMiddleware
+
+if TYPE_CHECKING:
+    from mockservers.core.emulator import Emulator
+
+log = logging.getLogger(__name__)
+
+ErrorRenderer = Callable[[ApiError], Response]
+
+
+class StreamingRequest(Request):
+    """Multipart file parts are written straight into the blob store while parsed."""
+
+    def _get_file_stream(
+        self, total_content_length: int | None, content_type: str | None, filename: str | None = None, content_length: int | None = None
+    ) -> Any:
+        emulator: Emulator = self.environ["mockservers.emulator"]
+        writer = emulator.blobs.writer()
+        self.environ.setdefault("mockservers.writers", []).append(writer)
+        return writer
+
+
+def emulator_of(app: Flask) -> Emulator:
+    """The emulator that owns ``app``."""
+    return app.extensions["mockservers"]
+
+
+def build_app(emulator: Emulator, register_routes: Callable[[Flask], None], render_error: ErrorRenderer) -> Flask:
+    """A Flask app with the provider's routes, the admin API and shared error handling."""
+    app = Flask(f"mockservers.{emulator.provider.name}")
+    app.request_class = StreamingRequest
+    app.extensions["mockservers"] = emulator
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.compact = True  # type: ignore[attr-defined]
+    app.url_map.strict_slashes = False
+    app.register_blueprint(admin_blueprint)
+    register_routes(app)
+
+    @app.before_request
+    def _mark_emulator() -> None:
+        g.emulator = emulator
+
+    @app.teardown_request
+    def _discard_uncommitted_uploads(_exc: BaseException | None) -> None:
+        from flask import request
+
+        for writer in request.environ.get("mockservers.writers", []):
+            if isinstance(writer, BlobWriter) and not writer.closed:
+                writer.discard()
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        if _is_admin():
+            return _admin_error(error.status, error.message)
+        return render_error(error)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        message = _http_message(error)
+        headers = {k: v for k, v in error.get_headers() if k.lower() in ("content-range", "allow", "retry-after")}
+        if _is_admin():
+            return _admin_error(status, message)
+        return render_error(ApiError(status, message, headers=headers))
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("emulator bug while handling a request")
+        api_error = ApiError(500, f"internal emulator error: {type(error).__name__}: {error}")
+        if _is_admin():
+            return _admin_error(500, api_error.message)
+        return render_error(api_error)
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        environ["mockservers.emulator"] = emulator
+        return flask_wsgi(environ, start_response)
+
+    flask_wsgi = app.wsgi_app
+    app.wsgi_app = EmulatorMiddleware(wsgi, emulator)  # type: ignore[method-assign]
+    return app
+
+
+def _is_admin() -> bool:
+    from flask import request
+
+    return request.path.startswith("/__admin")
+
+
+def _admin_error(status: int, message: str) -> Response:
+    from flask import jsonify
+
+    response = jsonify({"error": message, "status": status})
+    response.status_code = status
+    return response
+
+
+def _http_message(error: HTTPException) -> str:
+    from flask import request
+
+    if error.code == 404:
+        return f"no such endpoint: {request.method} {request.path}"
+    if error.code == 405:
+        allowed = ", ".join(sorted(m for m in (error.valid_methods or []) if m not in ("HEAD", "OPTIONS")))  # type: ignore[attr-defined]
+        return f"method {request.method} is not allowed on {request.path}; allowed: {allowed}"
+    if error.code == 416:
+        return f"requested range not satisfiable: {request.headers.get('Range', '')}"
+    return error.description or error.name

@@ -1,0 +1,99 @@
+"""The virtual clock: every timestamp, expiry and job progress reads it."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+
+def parse_iso8601(text: str) -> datetime:
+    """Parse an ISO 8601 timestamp; naive values are taken as UTC."""
+    value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+class VirtualClock:
+    """A clock that follows real time until frozen, advanced or set.
+
+    The virtual time is ``anchor_virtual + (real_now - anchor_real)`` while it
+    runs, and ``anchor_virtual`` while frozen. Listeners are told after every
+    jump so scheduled events can fire when a test moves time forward.
+    """
+
+    def __init__(self, real_time: Callable[[], float] = time.time) -> None:
+        self._real_time = real_time
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
+        self.reset()
+
+    def reset(self) -> None:
+        """Return to real time, running (not frozen)."""
+        with self._lock:
+            now = self._real_time()
+            self._anchor_real = now
+            self._anchor_virtual = now
+            self._frozen = False
+        self._notify()
+
+    def time(self) -> float:
+        """Virtual now as POSIX seconds."""
+        with self._lock:
+            if self._frozen:
+                return self._anchor_virtual
+            return self._anchor_virtual + (self._real_time() - self._anchor_real)
+
+    def now(self) -> datetime:
+        """Virtual now as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.time(), tz=timezone.utc)
+
+    @property
+    def frozen(self) -> bool:
+        """True while time stands still."""
+        return self._frozen
+
+    def freeze(self, frozen: bool = True) -> None:
+        """Stop (or restart) the passage of time at the current virtual instant."""
+        with self._lock:
+            current = self._unlocked_time()
+            self._anchor_real = self._real_time()
+            self._anchor_virtual = current
+            self._frozen = frozen
+        self._notify()
+
+    def advance(self, seconds: float) -> None:
+        """Jump forward (never backward) by ``seconds``."""
+        if seconds < 0:
+            raise ValueError("the clock only moves forward: advance_seconds must be >= 0")
+        with self._lock:
+            self._anchor_virtual = self._unlocked_time() + seconds
+            self._anchor_real = self._real_time()
+        self._notify()
+
+    def set(self, when: datetime | float) -> None:
+        """Jump to an absolute instant (a datetime or POSIX seconds)."""
+        target = when.timestamp() if isinstance(when, datetime) else float(when)
+        with self._lock:
+            self._anchor_virtual = target
+            self._anchor_real = self._real_time()
+        self._notify()
+
+    def describe(self) -> dict[str, object]:
+        """JSON view used by the admin API."""
+        return {"now": self.now().isoformat().replace("+00:00", "Z"), "epoch": self.time(), "frozen": self._frozen}
+
+    def add_listener(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every freeze, advance, set or reset."""
+        self._listeners.append(listener)
+
+    def _unlocked_time(self) -> float:
+        if self._frozen:
+            return self._anchor_virtual
+        return self._anchor_virtual + (self._real_time() - self._anchor_real)
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()

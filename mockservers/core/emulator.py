@@ -1,0 +1,144 @@
+"""One emulator instance: a provider's state plus the shared machinery, servable on a socket."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response
+
+from mockservers.core.app import build_app
+from mockservers.core.blobs import BlobStore
+from mockservers.core.clock import VirtualClock
+from mockservers.core.errors import ApiError
+from mockservers.core.faults import FaultRegistry
+from mockservers.core.jobs import Scheduler
+from mockservers.core.journal import Journal
+from mockservers.core.server import ServerThread
+from mockservers.core.state import BaseState, StateContext
+
+
+@dataclass(frozen=True)
+class Provider:
+    """What a provider package contributes: its state, routes and error shape."""
+
+    name: str
+    title: str
+    default_port: int
+    state_class: type[BaseState]
+    register_routes: Callable[[Flask], None]
+    render_error: Callable[[ApiError], Response]
+    default_settings: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class EmulatorConfig:
+    """Settings of one emulator instance.
+
+    ``world`` is a world file path or an already-loaded dict (None: the
+    provider's default world in fixtures/). ``settings`` are provider knobs,
+    e.g. Pixop's ``ingest_seconds``.
+    """
+
+    seed: int = 0
+    world: str | Path | dict[str, Any] | None = None
+    blob_dir: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def load_world(world: str | Path | dict[str, Any] | None) -> dict[str, Any] | None:
+    """A world as a dict (reading a JSON file when given a path)."""
+    if world is None or isinstance(world, dict):
+        return world
+    return json.loads(Path(world).read_text())
+
+
+class Emulator:
+    """A provider emulator: state, clock, scheduler, blobs, faults, journal, Flask app, server."""
+
+    def __init__(self, provider: Provider, config: EmulatorConfig | None = None) -> None:
+        self.provider = provider
+        self.config = config or EmulatorConfig()
+        self.clock = VirtualClock()
+        self.scheduler = Scheduler(self.clock)
+        self.blobs = BlobStore(self.config.blob_dir)
+        self.faults = FaultRegistry(self.clock, self.config.seed)
+        self.journal = Journal(self.clock)
+        settings = {**provider.default_settings, **self.config.settings}
+        self.context = StateContext(self.clock, self.scheduler, self.blobs, settings)
+        self.state: BaseState = provider.state_class(self.context, self.config.seed, load_world(self.config.world))
+        self.app = build_app(self, provider.register_routes, provider.render_error)
+        self._server: ServerThread | None = None
+
+    # -- lifecycle ---------------------------------------------------------
+    def reset(self) -> None:
+        """Everything back to fresh: state, blobs, scheduled events, faults, journal, clock."""
+        self.scheduler.clear()
+        self.faults.reset()
+        self.journal.clear()
+        self.clock.reset()
+        with self.state.lock:
+            self.blobs.clear()
+            self.state.reset()
+
+    def reseed(self, seed: int | None = None, world: dict[str, Any] | str | Path | None = None) -> None:
+        """Swap in a world built from a new seed and/or world; on error nothing changes."""
+        new_state = self.provider.state_class(
+            self.context,
+            self.state.seed if seed is None else seed,
+            self.state.world if world is None else load_world(world),
+        )
+        with self.state.lock:
+            self.scheduler.clear()
+            self.blobs.clear()
+            new_state.after_load()
+            new_state.lock = self.state.lock
+            self.state = new_state
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> Emulator:
+        """Serve on a real socket (port 0: any free port)."""
+        if self._server is None:
+            self._server = ServerThread(self.app, host, port).start()
+            self.scheduler.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving (state is kept)."""
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+        self.scheduler.stop()
+
+    def close(self) -> None:
+        """Stop and remove the blob files."""
+        self.stop()
+        self.blobs.close()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- conveniences ------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` while serving."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not serving; call start() first")
+        return self._server.base_url
+
+    @property
+    def port(self) -> int:
+        """The bound port while serving."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not serving; call start() first")
+        return self._server.port
+
+    @property
+    def credentials(self) -> dict[str, Any]:
+        """Demo credentials of the current world."""
+        return self.state.credentials()

@@ -1,0 +1,145 @@
+"""Clock-driven jobs and scheduled events.
+
+A job's status and percent are a pure function of the virtual clock, so a test
+that advances the clock sees progress at once. Events (callbacks) are queued
+on the clock and fire when it passes them: on a jump (advance/set) at once,
+and in real time through a small waiter thread while the server runs.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from mockservers.core.clock import VirtualClock
+
+log = logging.getLogger(__name__)
+
+INITIAL, IN_PROGRESS, DONE, FAILED = "INITIAL", "IN_PROGRESS", "DONE", "FAILED"
+
+
+@dataclass(frozen=True)
+class JobView:
+    """What a job looks like at one instant."""
+
+    status: str
+    percent: float
+    eta_seconds: int
+    elapsed: float
+
+
+def job_view(
+    started_at: float,
+    duration: float,
+    now: float,
+    *,
+    initial_fraction: float = 0.1,
+    fail_at_fraction: float | None = None,
+) -> JobView:
+    """Status and progress of a job that started at ``started_at`` and lasts ``duration`` seconds.
+
+    The first ``initial_fraction`` of the run is INITIAL (queued); a job that
+    is to fail stops at ``fail_at_fraction`` with FAILED.
+    """
+    duration = max(duration, 0.0)
+    elapsed = max(0.0, now - started_at)
+    fraction = 1.0 if duration == 0 else min(1.0, elapsed / duration)
+    if fail_at_fraction is not None and fraction >= fail_at_fraction:
+        return JobView(FAILED, round(fail_at_fraction * 100.0, 1), 0, elapsed)
+    if fraction >= 1.0:
+        return JobView(DONE, 100.0, 0, elapsed)
+    status = INITIAL if fraction < initial_fraction else IN_PROGRESS
+    eta = int(max(0.0, duration - elapsed) + 0.999)
+    return JobView(status, round(fraction * 100.0, 1), eta, elapsed)
+
+
+class Scheduler:
+    """Events queued on the virtual clock, fired in time order."""
+
+    def __init__(self, clock: VirtualClock) -> None:
+        self.clock = clock
+        self._queue: list[tuple[float, int, Callable[[], None]]] = []
+        self._counter = itertools.count()
+        self._cond = threading.Condition()
+        self._firing = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        clock.add_listener(self._on_clock_change)
+
+    def schedule(self, at: float, action: Callable[[], None]) -> None:
+        """Run ``action`` once the virtual clock reaches ``at`` (POSIX seconds)."""
+        with self._cond:
+            heapq.heappush(self._queue, (at, next(self._counter), action))
+            self._cond.notify_all()
+        if at <= self.clock.time():
+            self.run_due()
+
+    def pending(self) -> int:
+        """How many events have not fired yet."""
+        with self._cond:
+            return len(self._queue)
+
+    def clear(self) -> None:
+        """Drop every pending event (reset)."""
+        with self._cond:
+            self._queue.clear()
+            self._cond.notify_all()
+
+    def run_due(self) -> int:
+        """Fire every event whose time has come; returns how many fired."""
+        fired = 0
+        # One firer at a time keeps events in order even when a request and
+        # the waiter thread notice the same due time together.
+        with self._firing:
+            while True:
+                with self._cond:
+                    if not self._queue or self._queue[0][0] > self.clock.time():
+                        break
+                    _, _, action = heapq.heappop(self._queue)
+                try:
+                    action()
+                except Exception:  # an event must never take the server down
+                    log.exception("scheduled event failed")
+                fired += 1
+        return fired
+
+    def start(self) -> None:
+        """Start the real-time waiter (idempotent)."""
+        if self._thread is not None:
+            return
+        self._stopping = False
+        self._thread = threading.Thread(target=self._wait_loop, name="mockservers-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the waiter thread."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
+
+    def _on_clock_change(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+        self.run_due()
+
+    def _wait_loop(self) -> None:
+        while True:
+            with self._cond:
+                if self._stopping:
+                    return
+                if not self._queue or self.clock.frozen:
+                    timeout = None
+                else:
+                    timeout = max(0.0, self._queue[0][0] - self.clock.time())
+                if timeout is None or timeout > 0:
+                    self._cond.wait(timeout)
+                if self._stopping:
+                    return
+            self.run_due()

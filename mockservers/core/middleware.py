@@ -1,0 +1,142 @@
+"""WSGI middleware around every emulator: journal, faults and due scheduled events."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from mockservers.core.faults import sleep_real
+from mockservers.core.journal import KEEP_BODY_BYTES, TeeInput, now_ms, summarize_body
+
+if TYPE_CHECKING:
+    from mockservers.core.emulator import Emulator
+
+ADMIN_PREFIX = "/__admin"
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class EmulatorMiddleware:
+    """Records each exchange in the journal and applies matching fault rules."""
+
+    def __init__(self, app: WSGIApp, emulator: Emulator) -> None:
+        self.app = app
+        self.emulator = emulator
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        emulator = self.emulator
+        started = now_ms()
+        path = environ.get("PATH_INFO", "") or "/"
+        method = environ.get("REQUEST_METHOD", "GET")
+        admin = path.startswith(ADMIN_PREFIX)
+        headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+        if environ.get("CONTENT_TYPE"):
+            headers["Content-Type"] = environ["CONTENT_TYPE"]
+        if environ.get("CONTENT_LENGTH"):
+            headers["Content-Length"] = environ["CONTENT_LENGTH"]
+        exchange = emulator.journal.begin(method, path, environ.get("QUERY_STRING", ""), headers, admin)
+        tee = TeeInput(environ["wsgi.input"])
+        environ["wsgi.input"] = tee
+        emulator.scheduler.run_due()
+
+        def finish(status: int, response_headers: list[tuple[str, str]], head: bytes, total: int) -> None:
+            exchange.status = status
+            exchange.response_headers = dict(response_headers)
+            exchange.request_body = summarize_body(headers.get("Content-Type", ""), bytes(tee.head), tee.total)
+            exchange.response_body = summarize_body(exchange.response_headers.get("Content-Type", ""), head, total)
+            exchange.duration_ms = round(now_ms() - started, 3)
+            emulator.journal.finish(exchange)
+
+        if not admin:
+            action = emulator.faults.match(method, path)
+            if action is not None:
+                exchange.fault = action.rule.id
+                if action.kind == "latency":
+                    sleep_real(action.latency_ms)
+                elif action.kind == "drop":
+                    exchange.dropped = True
+                    _drain(tee, environ)
+                    finish(0, [], b"", 0)
+                    _drop_connection(environ)
+                else:
+                    body, content_type = _fault_body(action.body)
+                    response_headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+                    response_headers += list(action.headers)
+                    _drain(tee, environ)
+                    start_response(f"{action.status} FAULT", response_headers)
+                    finish(action.status, response_headers, body, len(body))
+                    return [body]
+
+        captured: dict[str, Any] = {}
+
+        def recording_start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured["status"] = int(status.split(" ", 1)[0])
+            captured["headers"] = response_headers
+            return start_response(status, response_headers, exc_info)
+
+        result = self.app(environ, recording_start_response)
+        return _RecordingBody(result, lambda head, total: finish(captured.get("status", 0), captured.get("headers", []), head, total))
+
+
+class _RecordingBody:
+    """Iterates the app's response, keeping the first bytes, and records on close."""
+
+    def __init__(self, body: Iterable[bytes], done: Callable[[bytes, int], None]) -> None:
+        self._body = body
+        self._done = done
+        self._head = bytearray()
+        self._total = 0
+        self._closed = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._body:
+            self._total += len(chunk)
+            if len(self._head) <= KEEP_BODY_BYTES:
+                self._head += chunk[: KEEP_BODY_BYTES + 1 - len(self._head)]
+            yield chunk
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        close = getattr(self._body, "close", None)
+        if close is not None:
+            close()
+        self._done(bytes(self._head), self._total)
+
+
+def _fault_body(body: Any) -> tuple[bytes, str]:
+    if body is None:
+        return b"", "text/plain"
+    if isinstance(body, str):
+        return body.encode(), "text/plain; charset=utf-8"
+    return json.dumps(body).encode(), "application/json"
+
+
+def _drain(stream: Any, environ: dict[str, Any]) -> None:
+    """Read the request body so the connection stays in a sane state."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    while length > 0:
+        chunk = stream.read(min(length, 65536))
+        if not chunk:
+            break
+        length -= len(chunk)
+
+
+def _drop_connection(environ: dict[str, Any]) -> None:
+    """Shut the client's socket without an answer (werkzeug exposes it in the environ).
+
+    Raising ConnectionAbortedError then lets werkzeug's handler treat the
+    request as a dropped connection, quietly, instead of answering 500.
+    """
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+    raise ConnectionAbortedError("fault injected: connection dropped")

@@ -1,0 +1,113 @@
+"""Base provider state: plain data behind one lock, reset == fresh, JSON snapshots."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+import threading
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from mockservers.core.blobs import BlobStore
+from mockservers.core.clock import VirtualClock
+from mockservers.core.ids import IdGenerator
+from mockservers.core.jobs import Scheduler
+
+_BUILT_WORLDS: dict[tuple[str, str, str], bytes] = {}
+_BUILT_LOCK = threading.Lock()
+
+
+@dataclass
+class StateContext:
+    """What domain state may use from the emulator: time, scheduling, blobs, settings."""
+
+    clock: VirtualClock
+    scheduler: Scheduler
+    blobs: BlobStore
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+class BaseState:
+    """Domain state of one provider.
+
+    Records live in ``self.db`` as ``{table: {id: record}}`` of JSON-able
+    values, so snapshots are plain JSON. Subclasses implement
+    :meth:`build_world` (deterministic from seed and world data); its result
+    is built once per (provider, seed, world) and reused, which keeps
+    ``reset()`` cheap while it still runs exactly the path a fresh instance runs.
+    """
+
+    provider: ClassVar[str] = "base"
+    tables: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, ctx: StateContext, seed: int = 0, world: dict[str, Any] | None = None) -> None:
+        self.ctx = ctx
+        self.seed = seed
+        self.world = world if world is not None else self.default_world()
+        if not hasattr(self, "lock"):
+            self.lock = threading.RLock()
+        key = (type(self).__qualname__, str(seed), repr(sorted(self.world.items())) if self.world else "")
+        with _BUILT_LOCK:
+            built = _BUILT_WORLDS.get(key)
+        if built is None:
+            self.ids = IdGenerator(seed)
+            self.db = {table: {} for table in self.tables}
+            self.build_world()
+            built = pickle.dumps((self.db, self.ids.getstate()), protocol=pickle.HIGHEST_PROTOCOL)
+            with _BUILT_LOCK:
+                _BUILT_WORLDS[key] = built
+        db, ids_state = pickle.loads(built)
+        self.db: dict[str, dict[str, dict[str, Any]]] = db
+        self.ids = IdGenerator(seed)
+        self.ids.setstate(ids_state)
+        self.after_load()
+
+    # -- to implement ------------------------------------------------------
+    def default_world(self) -> dict[str, Any]:
+        """The world used when none is given."""
+        return {}
+
+    def build_world(self) -> None:
+        """Fill ``self.db`` from ``self.world`` and ``self.seed`` (deterministically)."""
+
+    def after_load(self) -> None:
+        """Re-attach runtime resources (fixture blobs, scheduled events) after a load."""
+
+    def credentials(self) -> dict[str, Any]:
+        """Demo credentials a user of the sandbox or fixtures can log in with."""
+        return {}
+
+    # -- shared ------------------------------------------------------------
+    def reset(self) -> None:
+        """Back to the seeded world; equal to a fresh instance by construction."""
+        with self.lock:
+            lock, ctx, seed, world = self.lock, self.ctx, self.seed, self.world
+            self.__dict__.clear()
+            self.lock = lock
+            self.__init__(ctx, seed, world)  # type: ignore[misc]
+
+    def snapshot(self) -> dict[str, Any]:
+        """All state as JSON-able data."""
+        with self.lock:
+            return {
+                "provider": self.provider,
+                "seed": self.seed,
+                "db": copy.deepcopy(self.db),
+                "ids": self.ids.getstate(),
+            }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Load a snapshot taken by :meth:`snapshot`."""
+        if snapshot.get("provider") != self.provider:
+            raise ValueError(f"snapshot is for provider {snapshot.get('provider')!r}, not {self.provider!r}")
+        missing = [t for t in self.tables if t not in snapshot.get("db", {})]
+        if missing:
+            raise ValueError(f"snapshot lacks table(s): {', '.join(missing)}")
+        with self.lock:
+            self.db = copy.deepcopy(snapshot["db"])
+            self.ids.setstate(snapshot["ids"])
+            self.after_load()
+
+    def now(self) -> float:
+        """Virtual now (POSIX seconds)."""
+        return self.ctx.clock.time()

@@ -1,0 +1,1 @@
+"""Pixop Video Processing REST API v1 emulator."""

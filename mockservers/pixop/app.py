@@ -1,0 +1,29 @@
+"""The Pixop provider definition and app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
+from mockservers.pixop.errors import render_error
+from mockservers.pixop.routes import register_routes
+from mockservers.pixop.state import PixopState
+
+PROVIDER = Provider(
+    name="pixop",
+    title="Pixop Video Processing API v1",
+    default_port=8701,
+    state_class=PixopState,
+    register_routes=register_routes,
+    render_error=render_error,
+    default_settings={"ingest_seconds": 3.0, "process_seconds": 4.0},
+)
+
+
+def create_app(config: EmulatorConfig | dict[str, Any] | None = None) -> Flask:
+    """A Pixop emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
+    if isinstance(config, dict):
+        config = EmulatorConfig(**config)
+    return Emulator(PROVIDER, config).app

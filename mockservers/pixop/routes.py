@@ -1,0 +1,367 @@
+"""Pixop's three services as thin Flask views: parse, call the state, serialize."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, Response, g, jsonify, request, send_file
+
+from mockservers.core.errors import ApiError, BadRequestError
+from mockservers.pixop import tokens
+from mockservers.pixop.serializers import project_json, team_json, user_json, video_json, video_summary_json
+from mockservers.pixop.state import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PixopState
+
+accounts = Blueprint("pixop_accounts", __name__, url_prefix="/accounts/v1")
+videos = Blueprint("pixop_videos", __name__, url_prefix="/videos/v1")
+media = Blueprint("pixop_media", __name__, url_prefix="/media/v1")
+
+
+def register_routes(app: Flask) -> None:
+    """Attach the accounts, videos and media services."""
+    for blueprint in (accounts, videos, media):
+        app.register_blueprint(blueprint)
+
+
+def _state() -> PixopState:
+    return g.emulator.state
+
+
+def _base() -> str:
+    # Absolute URLs point at the host the client used, so clients that follow
+    # them blindly (Pixop's curl demo) stay on the emulator.
+    return request.host_url.rstrip("/")
+
+
+# -- request parsing -----------------------------------------------------------
+def _json_body(allowed: set[str], optional: bool = False) -> dict[str, Any]:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        if optional:
+            return {}
+        raise BadRequestError("a JSON request body is required")
+    data = request.get_json(force=True, silent=True)
+    if data is None:
+        raise BadRequestError("the request body is not valid JSON")
+    if not isinstance(data, dict):
+        raise BadRequestError("the request body must be a JSON object")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
+    return data
+
+
+def _string(data: dict[str, Any], name: str, required: bool, max_length: int = 255) -> str | None:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise BadRequestError(f"{name} is required", name)
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+        raise BadRequestError(f"{name} must be a non-empty string of at most {max_length} characters", name)
+    return value
+
+
+def _page_args() -> tuple[int, int]:
+    def number(name: str, default: int, low: int, high: int) -> int:
+        raw = request.args.get(name)
+        if raw is None:
+            return default
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            raise BadRequestError(f"{name} must be an integer between {low} and {high}; got {raw!r}", name)
+        return int(raw)
+
+    return number("page", 0, 0, 1_000_000), number("page-size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+
+
+# -- authentication ------------------------------------------------------------
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise tokens.auth_error("NoJWTTokenFoundException", "no JWT token in the Authorization header (expected: Bearer <token>)")
+    return token.strip()
+
+
+def _identity(allow_basic: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(user, team) from a bearer token, or from Basic credentials where the seed allows them."""
+    auth = request.authorization
+    if allow_basic and auth is not None and auth.type == "basic":
+        user = _state().login(auth.username or "", auth.password or "")
+        return user, _state().db["teams"][user["teams"][0]]
+    return _state().authenticate(_bearer())
+
+
+# -- accounts ------------------------------------------------------------------
+@accounts.get("/token")
+def get_token() -> Response:
+    """Basic auth (email:password) -> JWT; optional team-id."""
+    auth = request.authorization
+    if auth is None or auth.type != "basic":
+        raise tokens.auth_error("AuthException", "HTTP Basic authentication with email and password is required to get a token")
+    user = _state().login(auth.username or "", auth.password or "")
+    return jsonify(_state().issue_token(user, request.args.get("team-id")))
+
+
+@accounts.post("/token")
+def validate_token() -> Response:
+    """Which user and team a token stands for."""
+    user, team = _identity()
+    return jsonify({"user": user_json(user), "team": team_json(team), "otherTeams": [team_json(t) for t in _state().other_teams(user, team)]})
+
+
+@accounts.get("/account")
+def get_account() -> Response:
+    """The token's user and team."""
+    user, team = _identity()
+    return jsonify({"user": user_json(user), "team": team_json(team)})
+
+
+@accounts.get("/generate-auth-secret")
+def generate_auth_secret() -> Response:
+    """Rotate the user's JWT signing key."""
+    user, _ = _identity(allow_basic=True)
+    return jsonify({"user": user_json(_state().rotate_auth_secret(user))})
+
+
+@accounts.get("/generate-signature-secret")
+def generate_signature_secret() -> Response:
+    """Rotate the user's request-signing secret."""
+    user, _ = _identity(allow_basic=True)
+    return jsonify({"user": user_json(_state().rotate_signature_secret(user))})
+
+
+@accounts.post("/update-password")
+def update_password() -> Response:
+    """Set a new password."""
+    user, _ = _identity(allow_basic=True)
+    body = _json_body({"newPassword"})
+    return jsonify({"user": user_json(_state().update_password(user, body.get("newPassword")))})
+
+
+# -- projects ------------------------------------------------------------------
+def _page(items: list[Any], path: str, extra: dict[str, str]) -> tuple[list[Any], dict[str, Any], int, int, int]:
+    page, size = _page_args()
+    last = max(0, math.ceil(len(items) / size) - 1)
+
+    def href(number: int) -> dict[str, str]:
+        return {"href": f"{_base()}{path}?{urlencode({**extra, 'page': number, 'page-size': size})}"}
+
+    links = {"self": href(page), "first": href(0), "last": href(last)}
+    if page < last:
+        links["next"] = href(page + 1)
+    if page > 0:
+        links["previous"] = href(min(page - 1, last))
+    return items[page * size : (page + 1) * size], links, page, size, len(items)
+
+
+@videos.get("/projects")
+def list_projects() -> Response:
+    """The team's projects, paginated."""
+    _, team = _identity()
+    items, links, page, size, total = _page(_state().list_projects(team["id"]), "/videos/v1/projects", {})
+    embedded = [{"_links": {"self": {"href": f"{_base()}/videos/v1/project/{p['id']}"}}, **project_json(p)} for p in items]
+    return jsonify({"pageSize": size, "page": page, "_links": links, "_embedded": {"totalFound": total, "projects": embedded}})
+
+
+@videos.put("/project")
+def create_project() -> Response:
+    """New project."""
+    _, team = _identity()
+    name = _string(_json_body({"name"}), "name", required=True)
+    return jsonify({"project": project_json(_state().create_project(team["id"], name or ""))})
+
+
+@videos.get("/project/<project_id>")
+def get_project(project_id: str) -> Response:
+    """One project."""
+    _, team = _identity()
+    return jsonify({"project": project_json(_state().project(team["id"], project_id))})
+
+
+@videos.post("/project/<project_id>")
+def update_project(project_id: str) -> Response:
+    """Rename a project."""
+    _, team = _identity()
+    name = _string(_json_body({"name"}), "name", required=True)
+    return jsonify({"project": project_json(_state().update_project(team["id"], project_id, name or ""))})
+
+
+@videos.delete("/project/<project_id>")
+def delete_project(project_id: str) -> Response:
+    """Delete an empty project (no body: the curl demo expects no output)."""
+    _, team = _identity()
+    _state().delete_project(team["id"], project_id)
+    return Response(status=204)
+
+
+# -- videos --------------------------------------------------------------------
+@videos.get("/videos")
+def list_videos() -> Response:
+    """The team's videos, paginated, filtered by project-id / parent-id."""
+    _, team = _identity()
+    project_id, parent_id = request.args.get("project-id"), request.args.get("parent-id")
+    extra = {k: v for k, v in (("project-id", project_id), ("parent-id", parent_id)) if v}
+    items, links, page, size, total = _page(_state().list_videos(team["id"], project_id, parent_id), "/videos/v1/videos", extra)
+    embedded = [video_summary_json(_state(), v, f"{_base()}/videos/v1/video/{v['id']}") for v in items]
+    return jsonify({"pageSize": size, "page": page, "_links": links, "_embedded": {"totalFound": total, "videos": embedded}})
+
+
+@videos.put("/video")
+def create_video() -> Response:
+    """New empty video; answers absolute upload and process URLs."""
+    user, team = _identity()
+    body = _json_body({"name", "projectId"}, optional=True)
+    video = _state().create_video(team["id"], user["id"], _string(body, "name", False), _string(body, "projectId", False))
+    base = _base()
+    return jsonify(
+        {
+            "projectId": video["projectId"],
+            "videoId": video["id"],
+            "uploadMediaUrl": f"{base}/media/v1/upload/{video['id']}",
+            "uploadLightMediaUrl": f"{base}/media/v1/upload/light/{video['id']}",
+            "processVideoUrl": f"{base}/videos/v1/process-video/{video['id']}",
+        }
+    )
+
+
+@videos.get("/video/<video_id>")
+def get_video(video_id: str) -> Response:
+    """One video with upload, ingestion and processing state."""
+    _, team = _identity()
+    return jsonify({"video": video_json(_state(), _state().video(team["id"], video_id))})
+
+
+@videos.post("/video/<video_id>")
+def update_video(video_id: str) -> Response:
+    """Change name, description or attributes (inferred: the seed documents no video update)."""
+    _, team = _identity()
+    body = _json_body({"name", "description", "attributes"})
+    if not body:
+        raise BadRequestError("give at least one of name, description, attributes")
+    changes: dict[str, Any] = {}
+    if "name" in body:
+        changes["name"] = _string(body, "name", True)
+    if "description" in body:
+        changes["description"] = _string(body, "description", True, max_length=10_000)
+    if "attributes" in body:
+        if not isinstance(body["attributes"], dict):
+            raise BadRequestError("attributes must be a JSON object", "attributes")
+        changes["attributes"] = body["attributes"]
+    return jsonify({"video": video_json(_state(), _state().update_video(team["id"], video_id, changes))})
+
+
+@videos.delete("/video/<video_id>")
+def delete_video(video_id: str) -> Response:
+    """Delete a video and every processed video made from it."""
+    _, team = _identity()
+    return jsonify({"deletedVideos": [{"videoId": v} for v in _state().delete_video(team["id"], video_id)]})
+
+
+@videos.post("/process-video/<video_id>")
+def process_video(video_id: str) -> Response:
+    """Start processing into a new child video."""
+    user, team = _identity()
+    body = _json_body(set(), optional=True) if not request.get_data(cache=True).strip() else request.get_json(force=True, silent=True)
+    if body is None:
+        raise BadRequestError("the request body is not valid JSON")
+    child = _state().process(team["id"], user["id"], video_id, body)
+    base = _base()
+    return jsonify(
+        {
+            "sourceVideoId": video_id,
+            "processedVideoId": child["id"],
+            "projectId": child["projectId"],
+            "checkProgressUrl": f"{base}/videos/v1/check-process-video-progress/{child['id']}",
+            "downloadMediaUrl": f"{base}/media/v1/download/processed/{child['id']}",
+        }
+    )
+
+
+@videos.get("/check-process-video-progress/<video_id>")
+def check_process_progress(video_id: str) -> Response:
+    """Processing progress of a processed video."""
+    _, team = _identity()
+    video = _state().video(team["id"], video_id)
+    state = _state().processing_view(video)
+    if state is None:
+        raise ApiError(404, f"video {video_id} is not being processed; poll the processedVideoId", "VideoNotFoundException")
+    return jsonify({"videoId": video["id"], "projectId": video["projectId"], "processingState": state})
+
+
+@videos.get("/check-ingest-video-progress/<video_id>")
+def check_ingest_progress(video_id: str) -> Response:
+    """Ingestion progress."""
+    _, team = _identity()
+    video = _state().video(team["id"], video_id)
+    return jsonify({"videoId": video["id"], "projectId": video["projectId"], "ingestionState": _state().ingestion_view(video)["state"]})
+
+
+# -- media ---------------------------------------------------------------------
+def _upload(video_id: str, light: bool) -> Response:
+    _, team = _identity()
+    _state().video(team["id"], video_id)  # 404 before reading a large body
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(415, "upload media as multipart/form-data with one file field", "UnsupportedMediaTypeException")
+    files = [(name, storage) for name, storage in request.files.items(multi=True) if storage.filename is not None]
+    if len(files) != 1:
+        raise BadRequestError(f"the multipart body must hold exactly one file field; found {len(files)}", "file")
+    _, storage = files[0]
+    blob = storage.stream.commit()  # type: ignore[attr-defined]
+    try:
+        video = _state().upload(team["id"], video_id, blob, storage.filename or "upload", light)
+    except ApiError:
+        g.emulator.blobs.delete(blob.key)
+        raise
+    base = _base()
+    return jsonify(
+        {
+            "projectId": video["projectId"],
+            "videoId": video["id"],
+            "checkIngestProgressUrl": f"{base}/videos/v1/check-ingest-video-progress/{video['id']}",
+            "processVideoUrl": f"{base}/videos/v1/process-video/{video['id']}",
+        }
+    )
+
+
+@media.post("/upload/<video_id>")
+def upload_full(video_id: str) -> Response:
+    """Upload with full ingestion (quality assessment included)."""
+    return _upload(video_id, light=False)
+
+
+@media.post("/upload/light/<video_id>")
+def upload_light(video_id: str) -> Response:
+    """Upload with light ingestion (metadata only)."""
+    return _upload(video_id, light=True)
+
+
+def _download(upload: dict[str, Any], path: str) -> Response:
+    response = send_file(
+        path,
+        mimetype=upload["fileType"] or "application/octet-stream",
+        as_attachment=True,
+        download_name=upload["fileName"],
+        conditional=True,
+        etag=upload["md5"],
+        last_modified=upload["uploadedAt"],
+        max_age=None,
+    )
+    return response
+
+
+@media.get("/download/original/<video_id>")
+def download_original(video_id: str) -> Response:
+    """The uploaded file; ETag, If-None-Match, single Range."""
+    _, team = _identity()
+    upload, blob = _state().original_media(team["id"], video_id)
+    return _download(upload, blob.path)
+
+
+@media.get("/download/processed/<video_id>")
+def download_processed(video_id: str) -> Response:
+    """The processed file (the source's bytes; see README) once processing is DONE."""
+    _, team = _identity()
+    upload, blob = _state().processed_media(team["id"], video_id)
+    return _download(upload, blob.path)

@@ -1,0 +1,581 @@
+"""Pixop's domain: users, teams, projects, videos, ingestion and processing jobs. No Flask here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import datetime, timezone
+from typing import Any
+
+from faker import Faker
+
+from mockservers.core.blobs import BlobInfo
+from mockservers.core.clock import parse_iso8601
+from mockservers.core.errors import BadRequestError, ConflictError, NotFoundError
+from mockservers.core.jobs import DONE, FAILED, INITIAL, job_view
+from mockservers.core.media import NotMediaError, probe_media
+from mockservers.core.paths import fixtures_dir
+from mockservers.core.state import BaseState
+from mockservers.pixop import tokens
+from mockservers.pixop.processing import plan_processing
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 1000
+METADATA_AT = 0.3  # share of an ingest after which initial metadata is available (inferred)
+FAIL_AT = 0.2  # share of an ingest after which an unparseable upload is reported FAILED (inferred)
+QUALITY_METRICS = ("sharpness", "noise", "blockiness", "colorfulness")
+TOKEN_LIFETIME = tokens.TOKEN_LIFETIME_SECONDS
+
+
+def pixop_time(epoch: float) -> str:
+    """Pixop's documented timestamp format, UTC: ``YYYY-MM-DD hh:mm:ss``."""
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _hash_password(salt: str, password: str) -> str:
+    return hashlib.sha256(f"{salt}:{password}".encode()).hexdigest()
+
+
+def _media_path(name: str) -> str:
+    return str(fixtures_dir() / "media" / name)
+
+
+class PixopState(BaseState):
+    """All Pixop data of one emulator instance."""
+
+    provider = "pixop"
+    tables = ("teams", "users", "projects", "videos")
+
+    # -- world -------------------------------------------------------------
+    def default_world(self) -> dict[str, Any]:
+        """fixtures/pixop/world.json."""
+        return json.loads((fixtures_dir() / "pixop" / "world.json").read_text())
+
+    def build_world(self) -> None:
+        """Teams, users (with seeded signing keys), projects and pre-ingested videos."""
+        world = self.world
+        faker = Faker()
+        faker.seed_instance(self.seed)
+        epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
+        self.db["meta"] = {"epoch": epoch}  # type: ignore[assignment]
+        team_ids: dict[str, str] = {}
+        for index, team in enumerate(world.get("teams", [])):
+            created = epoch - 86400 * (60 - index)
+            team_id = self.ids.uuid()
+            team_ids[team["key"]] = team_id
+            self.db["teams"][team_id] = {
+                "id": team_id, "name": team.get("name") or faker.company(), "created": created, "updated": created,
+            }
+        user_ids: dict[str, str] = {}
+        for index, user in enumerate(world.get("users", [])):
+            created = epoch - 86400 * (50 - index)
+            user_id = self.ids.uuid()
+            user_ids[user["key"]] = user_id
+            missing = [t for t in user.get("teams", []) if t not in team_ids]
+            if missing or not user.get("teams"):
+                raise ValueError(f"user {user['key']!r} names unknown or no teams: {missing}")
+            salt = self.ids.hex(8)
+            record = {
+                "id": user_id,
+                "key": user["key"],
+                "name": user.get("name") or faker.name(),
+                "email": user["email"],
+                "password_salt": salt,
+                "password_hash": _hash_password(salt, user["password"]),
+                "demo_password": user["password"],
+                "teams": [team_ids[t] for t in user["teams"]],
+                "banned": bool(user.get("banned", False)),
+                "bannedReason": user.get("bannedReason") if user.get("banned") else None,
+                "bannedDate": created + 86400 if user.get("banned") else None,
+                "created": created,
+                "updated": created,
+            }
+            self._new_auth_key(record)
+            self._new_signature_secret(record)
+            self.db["users"][user_id] = record
+        for index, project in enumerate(world.get("projects", [])):
+            created = epoch - 86400 * (30 - index)
+            owner = user_ids[project.get("owner", "demo")]
+            project_id = self._add_project(team_ids[project["team"]], project.get("name") or faker.catch_phrase(), created)
+            for number, video in enumerate(project.get("videos", [])):
+                self._seed_video(project_id, owner, video, created + 600 * (number + 1), faker)
+        for team_key, team_id in team_ids.items():
+            owner = next((uid for key, uid in user_ids.items() if team_id in self.db["users"][uid]["teams"]), None)
+            for number in range(int(world.get("generated_projects_per_team", 0))):
+                created = epoch - 86400 * (20 - number) - 3600 * len(team_key)
+                project_id = self._add_project(team_id, faker.catch_phrase(), created)
+                for count in range(int(world.get("generated_videos_per_project", 0))):
+                    media = "small.mov" if count % 2 == 0 else None
+                    self._seed_video(project_id, owner or "", {"media": media, "ingest": "full"}, created + 900 * (count + 1), faker)
+
+    def _seed_video(self, project_id: str, owner: str, spec: dict[str, Any], created: float, faker: Faker) -> None:
+        project = self.db["projects"][project_id]
+        video = self._new_video(project, owner, spec.get("name") or faker.sentence(nb_words=3).rstrip("."), created)
+        video["description"] = faker.paragraph(nb_sentences=2)
+        media = spec.get("media")
+        if media:
+            info = self.ctx.blobs.put_file(_media_path(media), key=f"fixture:{media}")
+            self._attach_upload(video, info, media, spec.get("ingest", "full") == "light", created + 60)
+
+    def after_load(self) -> None:
+        """Fixture media are registered with the blob store under stable keys."""
+        for video in self.db["videos"].values():
+            upload = video.get("upload")
+            if upload and upload["blobKey"].startswith("fixture:") and self.ctx.blobs.get(upload["blobKey"]) is None:
+                self.ctx.blobs.put_file(_media_path(upload["blobKey"].split(":", 1)[1]), key=upload["blobKey"])
+
+    def credentials(self) -> dict[str, Any]:
+        """The demo user's login and default team."""
+        demo = next((u for u in self.db["users"].values() if u["key"] == "demo"), None) or next(iter(self.db["users"].values()))
+        return {"email": demo["email"], "password": demo["demo_password"], "team_id": demo["teams"][0], "user_id": demo["id"]}
+
+    def user_by_key(self, key: str) -> dict[str, Any]:
+        """A seeded user by its world key (demo, other, banned)."""
+        for user in self.db["users"].values():
+            if user["key"] == key:
+                return user
+        raise KeyError(key)
+
+    # -- settings ------------------------------------------------------------
+    def _setting(self, name: str) -> float:
+        return float(self.ctx.settings.get(name, {"ingest_seconds": 3.0, "process_seconds": 4.0}[name]))
+
+    # -- accounts ------------------------------------------------------------
+    def _new_auth_key(self, user: dict[str, Any]) -> None:
+        private_pem, public_pem = tokens.new_key_pair(self.ids.integer(256))
+        user["authPrivateKey"] = private_pem
+        user["authPublicKey"] = public_pem
+        user["authKeyId"] = self.ids.uuid()
+
+    def _new_signature_secret(self, user: dict[str, Any]) -> None:
+        user["signatureSecret"] = self.ids.hex(32)
+
+    def login(self, email: str, password: str) -> dict[str, Any]:
+        """The user with these Basic credentials, or AuthException."""
+        user = next((u for u in self.db["users"].values() if u["email"].lower() == email.lower()), None)
+        if user is None or _hash_password(user["password_salt"], password) != user["password_hash"]:
+            raise tokens.auth_error("AuthException", "authentication failed: unknown email or wrong password")
+        if user["banned"]:
+            raise tokens.auth_error("UserBannedException", f"user {user['email']} is banned: {user['bannedReason']}", 403)
+        return user
+
+    def issue_token(self, user: dict[str, Any], team_id: str | None) -> dict[str, str]:
+        """A 15-minute JWT for the user, scoped to ``team_id`` (default: the user's first team)."""
+        with self.lock:
+            if team_id is None:
+                team_id = user["teams"][0]
+            elif team_id not in user["teams"]:
+                raise tokens.auth_error("AuthException", f"user {user['email']} is not a member of team {team_id}", 403)
+            token = self.mint_token(user["id"], team_id)
+            return {"userId": user["id"], "teamId": team_id, "jwtToken": token}
+
+    def mint_token(self, user_id: str, team_id: str, *, lifetime: float | None = TOKEN_LIFETIME, **claims: Any) -> str:
+        """Sign a token for tests: override or drop claims (``exp=None`` makes an eternal token)."""
+        user = self.db["users"][user_id]
+        now = int(self.now())
+        payload: dict[str, Any] = {"iss": tokens.ISSUER, "sub": user_id, "teamId": team_id, "iat": now, "nbf": now, "jti": self.ids.uuid()}
+        if lifetime is not None:
+            payload["exp"] = now + int(lifetime)
+        payload.update(claims)
+        payload = {k: v for k, v in payload.items() if v is not None}
+        return tokens.sign(payload, user["authPrivateKey"], user["authKeyId"])
+
+    def authenticate(self, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(user, team) for a bearer token, or the documented exception for what is wrong with it."""
+        claims = tokens.unverified_claims(token)
+        user_id, team_id = claims.get("sub"), claims.get("teamId")
+        user = self.db["users"].get(user_id) if isinstance(user_id, str) else None
+        if user is None or not isinstance(team_id, str) or team_id not in user["teams"] or team_id not in self.db["teams"]:
+            raise tokens.auth_error(
+                "InconsistentJWTClaimsException", "the token's claims (sub, teamId) do not name a user and one of their teams"
+            )
+        tokens.verify_signature(token, user["authPublicKey"])
+        tokens.check_times(claims, self.now())
+        if user["banned"]:
+            raise tokens.auth_error("UserBannedException", f"user {user['email']} is banned: {user['bannedReason']}", 403)
+        return user, self.db["teams"][team_id]
+
+    def rotate_auth_secret(self, user: dict[str, Any]) -> dict[str, Any]:
+        """New signing key: tokens signed with the old one stop working."""
+        with self.lock:
+            self._new_auth_key(user)
+            user["updated"] = self.now()
+            return user
+
+    def rotate_signature_secret(self, user: dict[str, Any]) -> dict[str, Any]:
+        """New shared secret for signed API requests."""
+        with self.lock:
+            self._new_signature_secret(user)
+            user["updated"] = self.now()
+            return user
+
+    def update_password(self, user: dict[str, Any], new_password: Any) -> dict[str, Any]:
+        """Set a new password; the old one stops working."""
+        if not isinstance(new_password, str) or not 8 <= len(new_password) <= 256:
+            raise BadRequestError("newPassword must be a string of 8 to 256 characters", "newPassword")
+        with self.lock:
+            user["password_salt"] = self.ids.hex(8)
+            user["password_hash"] = _hash_password(user["password_salt"], new_password)
+            user["demo_password"] = new_password
+            user["updated"] = self.now()
+            return user
+
+    def other_teams(self, user: dict[str, Any], team: dict[str, Any]) -> list[dict[str, Any]]:
+        """The user's teams other than the token's."""
+        return [self.db["teams"][t] for t in user["teams"] if t != team["id"]]
+
+    # -- projects ------------------------------------------------------------
+    def _add_project(self, team_id: str, name: str, created: float, default: bool = False) -> str:
+        project_id = self.ids.uuid()
+        self.db["projects"][project_id] = {
+            "id": project_id, "name": name, "teamId": team_id, "created": created, "updated": created, "default": default,
+        }
+        return project_id
+
+    def project(self, team_id: str, project_id: str) -> dict[str, Any]:
+        """A project of this team, or 404 (other teams' projects are invisible)."""
+        project = self.db["projects"].get(project_id)
+        if project is None or project["teamId"] != team_id:
+            raise NotFoundError(f"project {project_id} not found", "ProjectNotFoundException")
+        return project
+
+    def create_project(self, team_id: str, name: str) -> dict[str, Any]:
+        """New project in the team."""
+        with self.lock:
+            return self.db["projects"][self._add_project(team_id, name, self.now())]
+
+    def update_project(self, team_id: str, project_id: str, name: str) -> dict[str, Any]:
+        """Rename a project."""
+        with self.lock:
+            project = self.project(team_id, project_id)
+            project["name"] = name
+            project["updated"] = self.now()
+            return project
+
+    def delete_project(self, team_id: str, project_id: str) -> None:
+        """Delete an empty project; one with videos is refused (seed: they must be deleted first)."""
+        with self.lock:
+            project = self.project(team_id, project_id)
+            count = sum(1 for v in self.db["videos"].values() if v["projectId"] == project["id"])
+            if count:
+                raise ConflictError(
+                    f"project {project_id} still has {count} video(s); delete them first", "ProjectNotEmptyException"
+                )
+            del self.db["projects"][project_id]
+
+    def list_projects(self, team_id: str) -> list[dict[str, Any]]:
+        """The team's projects, newest first."""
+        found = [p for p in self.db["projects"].values() if p["teamId"] == team_id]
+        return sorted(found, key=lambda p: (-p["created"], p["id"]))
+
+    # -- videos --------------------------------------------------------------
+    def _new_video(self, project: dict[str, Any], user_id: str, name: str, created: float, parent_id: str | None = None) -> dict[str, Any]:
+        video_id = self.ids.uuid()
+        video = {
+            "id": video_id,
+            "name": name,
+            "description": None,
+            "projectId": project["id"],
+            "teamId": project["teamId"],
+            "userId": user_id,
+            "parentId": parent_id,
+            "attributes": {},
+            "created": created,
+            "updated": created,
+            "upload": None,
+            "ingest": None,
+            "processing": None,
+        }
+        self.db["videos"][video_id] = video
+        return video
+
+    def video(self, team_id: str, video_id: str) -> dict[str, Any]:
+        """A video of this team, or 404."""
+        video = self.db["videos"].get(video_id)
+        if video is None or video["teamId"] != team_id:
+            raise NotFoundError(f"video {video_id} not found", "VideoNotFoundException")
+        return video
+
+    def create_video(self, team_id: str, user_id: str, name: str | None, project_id: str | None) -> dict[str, Any]:
+        """New empty video; without a project it goes to the team's default project (inferred)."""
+        with self.lock:
+            if project_id is not None:
+                project = self.project(team_id, project_id)
+            else:
+                project = next((p for p in self.db["projects"].values() if p["teamId"] == team_id and p.get("default")), None)
+                if project is None:
+                    project = self.db["projects"][self._add_project(team_id, "Default project", self.now(), default=True)]
+            return self._new_video(project, user_id, name or "Untitled video", self.now())
+
+    def update_video(self, team_id: str, video_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change name, description and/or attributes."""
+        with self.lock:
+            video = self.video(team_id, video_id)
+            video.update(changes)
+            video["updated"] = self.now()
+            return video
+
+    def list_videos(self, team_id: str, project_id: str | None, parent_id: str | None) -> list[dict[str, Any]]:
+        """The team's videos, newest first, optionally filtered."""
+        if project_id is not None:
+            self.project(team_id, project_id)
+        if parent_id is not None:
+            self.video(team_id, parent_id)
+        found = [
+            v
+            for v in self.db["videos"].values()
+            if v["teamId"] == team_id
+            and (project_id is None or v["projectId"] == project_id)
+            and (parent_id is None or v["parentId"] == parent_id)
+        ]
+        return sorted(found, key=lambda v: (-v["created"], v["id"]))
+
+    def delete_video(self, team_id: str, video_id: str) -> list[str]:
+        """Delete a video, its processed descendants and their media; returns the deleted ids."""
+        with self.lock:
+            root = self.video(team_id, video_id)
+            doomed = [root["id"]]
+            for current in doomed:
+                doomed += [v["id"] for v in self.db["videos"].values() if v["parentId"] == current]
+            keys = {self.db["videos"][v]["upload"]["blobKey"] for v in doomed if self.db["videos"][v]["upload"]}
+            for vid in doomed:
+                del self.db["videos"][vid]
+            still_used = {v["upload"]["blobKey"] for v in self.db["videos"].values() if v["upload"]}
+            for key in keys - still_used:
+                if not key.startswith("fixture:"):
+                    self.ctx.blobs.delete(key)
+            return doomed
+
+    # -- upload and ingestion --------------------------------------------------
+    def upload(self, team_id: str, video_id: str, blob: BlobInfo, filename: str, light: bool) -> dict[str, Any]:
+        """Attach uploaded media and start ingestion (probing the real file)."""
+        with self.lock:
+            video = self.video(team_id, video_id)
+            if video["parentId"] is not None:
+                raise BadRequestError(f"video {video_id} is a processed video; media can only be uploaded to an original video")
+            if video["upload"] is not None:
+                raise ConflictError(f"video {video_id} already has media; create a new video to upload again", "MediaAlreadyUploadedException")
+            if blob.size == 0:
+                raise BadRequestError("the uploaded file is empty", "file")
+            self._attach_upload(video, blob, filename, light, self.now())
+            return video
+
+    def _attach_upload(self, video: dict[str, Any], blob: BlobInfo, filename: str, light: bool, at: float) -> None:
+        try:
+            info = probe_media(blob.path)
+            metadata, failure, mime, container = self._metadata_from_probe(info), None, info.mime_type, info.long_container_name
+            if not info.has_video:
+                metadata, failure = None, "the file has no video stream (audio only)"
+        except NotMediaError as exc:
+            metadata, failure, mime, container = None, f"the uploaded file is not a video: {exc}", "application/octet-stream", None
+        video["upload"] = {
+            "fileName": filename, "fileSize": blob.size, "fileType": mime, "fileContainerName": container,
+            "blobKey": blob.key, "md5": blob.md5, "uploadedAt": at,
+        }
+        video["ingest"] = {
+            "startedAt": at,
+            "duration": self._setting("ingest_seconds"),
+            "light": light,
+            "metadata": metadata,
+            "failureReason": failure,
+            "quality": None if light or metadata is None else _quality_assessment(blob.md5, metadata),
+        }
+        video["updated"] = at
+
+    @staticmethod
+    def _metadata_from_probe(info: Any) -> dict[str, Any]:
+        scan = {"scanningType": info.scanning_type or "progressive", "interlacedFieldOrder": info.field_order}
+        return {
+            "containerName": info.container_name,
+            "longContainerName": info.long_container_name,
+            "codecName": info.codec_name,
+            "longCodecName": info.long_codec_name or info.codec_name,
+            "pixelFormat": {
+                "name": info.pixel_format,
+                "chromaSubsampling": {"yuv": info.chroma_yuv or "4:2:0", "bits": info.chroma_bits or 8},
+            },
+            "frameWidth": info.frame_width,
+            "frameHeight": info.frame_height,
+            "scanning": {"metadata": scan, "heuristics": dict(scan)},
+            "displayAspectRatio": round(info.display_aspect_ratio, 4) if info.display_aspect_ratio else None,
+            "averageFramerate": round(info.average_framerate or 0.0, 3),
+            "durationInMillis": info.duration_ms,
+            "totalFrames": info.total_frames,
+            "size": info.size,
+            "videoStreamSize": info.video_stream_size,
+            "bitrate": info.bit_rate,
+        }
+
+    def ingestion_view(self, video: dict[str, Any]) -> dict[str, Any]:
+        """ingestionState plus what is available at the clock's now."""
+        now = self.now()
+        if video["parentId"] is not None:
+            return self._processed_ingestion_view(video, now)
+        ingest = video["ingest"]
+        if ingest is None:
+            state = _state_dict(INITIAL, 0.0, 0, video["created"], False, False, False)
+            return {"state": state, "metadata": None, "quality": None}
+        failed = ingest["metadata"] is None
+        view = job_view(ingest["startedAt"], ingest["duration"], now, fail_at_fraction=FAIL_AT if failed else None)
+        metadata_ready = not failed and (view.status == DONE or view.elapsed >= METADATA_AT * ingest["duration"])
+        done = view.status == DONE
+        state = _state_dict(
+            view.status, view.percent, view.eta_seconds, _updated_at(ingest["startedAt"], ingest["duration"], now, FAIL_AT if failed else None),
+            metadata_ready, done, done and not ingest["light"],
+        )
+        state["failureReason"] = ingest["failureReason"] if view.status == FAILED else None
+        metadata = ingest["metadata"] if metadata_ready else None
+        if metadata is not None and ingest["light"]:
+            # Seed: light ingestion skips deep scanning-type analysis.
+            metadata = {**metadata, "scanning": {"metadata": metadata["scanning"]["metadata"], "heuristics": None}}
+        return {"state": state, "metadata": metadata, "quality": ingest["quality"] if done else None}
+
+    def _processed_ingestion_view(self, video: dict[str, Any], now: float) -> dict[str, Any]:
+        processing = video["processing"]
+        view = job_view(processing["startedAt"], processing["duration"], now)
+        done = view.status == DONE
+        state = _state_dict(
+            DONE if done else INITIAL, 100.0 if done else 0.0, 0 if done else view.eta_seconds,
+            processing["startedAt"] + processing["duration"] if done else video["created"], done, done, False,
+        )
+        state["failureReason"] = None
+        return {"state": state, "metadata": processing["metadata"] if done else None, "quality": None}
+
+    # -- processing ------------------------------------------------------------
+    def process(self, team_id: str, user_id: str, video_id: str, body: Any) -> dict[str, Any]:
+        """Validate a process-video request and start processing into a new child video."""
+        with self.lock:
+            source = self.video(team_id, video_id)
+            source_metadata = self._ingested_metadata(source)
+            plan = plan_processing(body, source_metadata)
+            child = self._new_video(self.db["projects"][source["projectId"]], user_id, f"{source['name']} (processed)", self.now(), source["id"])
+            stem = (source["upload"] or {}).get("fileName") or source["name"]
+            stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+            source_upload = self._media_upload(source)
+            child["upload"] = {
+                **source_upload,
+                "fileName": f"{stem}_processed.{plan['extension']}",
+                "fileType": plan["mime"],
+                "fileContainerName": plan["metadata"]["longContainerName"],
+                "uploadedAt": self.now(),
+            }
+            version = 1 + sum(1 for v in self.db["videos"].values() if v["parentId"] == source["id"] and v["id"] != child["id"])
+            child["processing"] = {
+                "startedAt": self.now(),
+                "duration": self._setting("process_seconds"),
+                "version": version,
+                "parameters": plan["parameters"],
+                "metadata": plan["metadata"],
+            }
+            return child
+
+    def _ingested_metadata(self, video: dict[str, Any]) -> dict[str, Any]:
+        view = self.ingestion_view(video)
+        if view["state"]["ingestionStatus"] != DONE or view["metadata"] is None:
+            status = view["state"]["ingestionStatus"]
+            reason = "no media has been uploaded" if video["upload"] is None and video["parentId"] is None else f"ingestion is {status}"
+            raise ConflictError(f"video {video['id']} cannot be processed yet: {reason}", "VideoNotIngestedException")
+        return view["metadata"]
+
+    def _media_upload(self, video: dict[str, Any]) -> dict[str, Any]:
+        upload = video["upload"]
+        if upload is None:
+            raise ConflictError(f"video {video['id']} has no media", "MediaNotFoundException")
+        return upload
+
+    def processing_view(self, video: dict[str, Any]) -> dict[str, Any] | None:
+        """processingState of a processed video at the clock's now (None for originals)."""
+        processing = video["processing"]
+        if processing is None:
+            return None
+        view = job_view(processing["startedAt"], processing["duration"], self.now())
+        return {
+            "updatedAt": pixop_time(_updated_at(processing["startedAt"], processing["duration"], self.now(), None)),
+            "processingStatus": view.status,
+            "processingProgressPercent": view.percent,
+            "etaSeconds": view.eta_seconds,
+            "version": processing["version"],
+        }
+
+    # -- downloads ---------------------------------------------------------------
+    def original_media(self, team_id: str, video_id: str) -> tuple[dict[str, Any], BlobInfo]:
+        """The uploaded file of an original video."""
+        video = self.video(team_id, video_id)
+        if video["parentId"] is not None or video["upload"] is None:
+            raise NotFoundError(f"video {video_id} has no original media", "MediaNotFoundException")
+        return video["upload"], self._blob(video["upload"])
+
+    def processed_media(self, team_id: str, video_id: str) -> tuple[dict[str, Any], BlobInfo]:
+        """The processed file of a processed video, once processing is DONE."""
+        video = self.video(team_id, video_id)
+        if video["processing"] is None:
+            raise NotFoundError(f"video {video_id} is not a processed video; use its processedVideoId", "MediaNotFoundException")
+        status = self.processing_view(video)["processingStatus"]  # type: ignore[index]
+        if status != DONE:
+            raise ConflictError(f"processed media of video {video_id} is not ready: processing is {status}", "MediaNotReadyException")
+        return video["upload"], self._blob(video["upload"])
+
+    def _blob(self, upload: dict[str, Any]) -> BlobInfo:
+        blob = self.ctx.blobs.get(upload["blobKey"])
+        if blob is None:
+            raise NotFoundError("the media file is no longer stored", "MediaNotFoundException")
+        return blob
+
+    def video_updated(self, video: dict[str, Any]) -> float:
+        """timeLastUpdated: the newest edit or job transition."""
+        latest = video["updated"]
+        for job in (video["ingest"], video["processing"]):
+            if job:
+                latest = max(latest, _updated_at(job["startedAt"], job["duration"], self.now(), None))
+        return latest
+
+
+
+def _state_dict(status: str, percent: float, eta: int, updated: float, metadata: bool, committed: bool, artifacts: bool) -> dict[str, Any]:
+    return {
+        "updatedAt": pixop_time(updated),
+        "ingestionStatus": status,
+        "videoMetadataAvailable": metadata,
+        "videoMetadataCommitted": committed,
+        "processingProgressPercent": percent,
+        "etaSeconds": eta,
+        "webVideoAvailable": artifacts,
+        "thumbnailsAvailable": artifacts,
+        "fullFramesAvailable": artifacts,
+        "failureReason": None,
+    }
+
+
+def _updated_at(started: float, duration: float, now: float, fail_at: float | None) -> float:
+    """When the job last changed state: start, end of the queued phase, failure or completion."""
+    marks = [started, started + 0.1 * duration, started + duration]
+    if fail_at is not None:
+        marks = [started, started + 0.1 * duration, started + fail_at * duration]
+    return max([m for m in marks if m <= now], default=started)
+
+
+def _quality_assessment(md5: str, metadata: dict[str, Any]) -> dict[str, Any]:
+    """A deterministic stand-in for Pixop's quality assessment, derived from the content hash."""
+    digest = bytes.fromhex(md5)
+    metrics = []
+    for index, name in enumerate(QUALITY_METRICS):
+        raw = digest[index * 2] / 255.0
+        score = round(1.0 + 4.0 * raw * min(1.0, math.log2(1 + metadata["frameHeight"] / 240.0) / 2.0 + 0.5), 2)
+        score = min(5.0, score)
+        metrics.append({
+            "name": name,
+            "sampleMean": round(raw * 100.0, 3),
+            "subjectiveLabel": _label(score),
+            "subjectiveScore": score,
+        })
+    overall = round(sum(m["subjectiveScore"] for m in metrics) / len(metrics), 2)
+    return {"metrics": metrics, "overallSubjectiveScore": overall}
+
+
+def _label(score: float) -> str:
+    for limit, label in ((1.0, "bad"), (2.0, "poor"), (3.0, "fair"), (4.0, "good")):
+        if score < limit:
+            return label
+    return "excellent"
+

@@ -1,0 +1,93 @@
+"""pytest plugin: a running emulator per provider, reset before each test.
+
+Fixtures (per provider NAME, here ``pixop``):
+  NAME_server   session-scoped running Emulator (override to change world/address)
+  NAME          function-scoped handle: the same emulator, reset before the test
+  mockservers_config  session-scoped dict of EmulatorConfig fields (override it)
+With ``mockservers_validate_contracts = true`` (ini) or ``--mockservers-validate``,
+every exchange a test causes is checked against the provider's contracts at
+teardown, and a violation fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mockservers.core.contracts import Violation
+from mockservers.core.emulator import Emulator, EmulatorConfig
+from mockservers.registry import PROVIDERS, create_emulator
+from mockservers.validation import exchange_violations
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options: contract validation of every exchange, server host."""
+    group = parser.getgroup("mockservers")
+    group.addoption(
+        "--mockservers-validate",
+        action="store_true",
+        default=None,
+        help="check every exchange with an emulator against the provider's contracts",
+    )
+    parser.addini("mockservers_validate_contracts", "check every exchange against contracts", type="bool", default=False)
+    parser.addini("mockservers_host", "interface the emulators bind (default 127.0.0.1)", default="127.0.0.1")
+
+
+@pytest.fixture(scope="session")
+def mockservers_config() -> dict[str, Any]:
+    """EmulatorConfig fields shared by every provider fixture; override to change seed or settings."""
+    return {"seed": int(os.environ.get("MOCKSERVERS_SEED", "0"))}
+
+
+@pytest.fixture(scope="session")
+def mockservers_host(pytestconfig: pytest.Config) -> str:
+    """Interface to bind: MOCKSERVERS_HOST, else the ini value, else loopback."""
+    return os.environ.get("MOCKSERVERS_HOST") or str(pytestconfig.getini("mockservers_host"))
+
+
+def _validate_enabled(config: pytest.Config) -> bool:
+    option = config.getoption("--mockservers-validate")
+    return bool(option) if option is not None else bool(config.getini("mockservers_validate_contracts"))
+
+
+def check_contracts(emulator: Emulator) -> list[Violation]:
+    """Every contract violation among the emulator's journaled exchanges (admin calls included)."""
+    return exchange_violations(emulator.provider.name, emulator.journal.entries(include_admin=True))
+
+
+def _server_fixture(name: str) -> Any:
+    @pytest.fixture(scope="session", name=f"{name}_server")
+    def server(mockservers_config: dict[str, Any], mockservers_host: str) -> Iterator[Emulator]:
+        config = {k: v for k, v in mockservers_config.items() if k in EmulatorConfig.__dataclass_fields__}
+        emulator = create_emulator(name, EmulatorConfig(**config))
+        port = int(os.environ.get(f"MOCKSERVERS_{name.upper()}_PORT", "0"))
+        emulator.start(mockservers_host, port)
+        try:
+            yield emulator
+        finally:
+            emulator.close()
+
+    return server
+
+
+def _handle_fixture(name: str) -> Any:
+    @pytest.fixture(name=name)
+    def handle(request: pytest.FixtureRequest) -> Iterator[Emulator]:
+        emulator: Emulator = request.getfixturevalue(f"{name}_server")
+        emulator.reset()
+        yield emulator
+        if _validate_enabled(request.config):
+            violations = check_contracts(emulator)
+            if violations:
+                listing = "\n".join(f"  - {v}" for v in violations[:20])
+                pytest.fail(f"{len(violations)} contract violation(s) in exchanges with {name}:\n{listing}", pytrace=False)
+
+    return handle
+
+
+for _name in PROVIDERS:
+    globals()[f"{_name}_server"] = _server_fixture(_name)
+    globals()[_name] = _handle_fixture(_name)

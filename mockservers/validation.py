@@ -1,0 +1,42 @@
+"""Checking recorded exchanges against the contracts (provider routes and the admin API)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import parse_qsl
+
+from mockservers.core.contracts import Violation, contract_set
+from mockservers.core.journal import Exchange
+
+
+def exchange_violations(provider: str, exchanges: Iterable[Exchange], check_requests: bool = False) -> list[Violation]:
+    """Violations among exchanges; fault-injected and dropped exchanges are skipped (a test asked for them)."""
+    found: list[Violation] = []
+    for exchange in exchanges:
+        if exchange.fault is not None or exchange.dropped:
+            continue
+        contracts = contract_set("admin" if exchange.admin else provider)
+        body = exchange.response_body
+        if body.get("truncated"):
+            found.append(Violation(f"{exchange.method} {exchange.path}", "response", "", "body too large to check"))
+            continue
+        has_json = "json" in body
+        if body.get("size") and not has_json and _is_json(body.get("content_type", "")):
+            found.append(Violation(f"{exchange.method} {exchange.path}", "response", "", "body is not valid JSON"))
+            continue
+        found += contracts.check_exchange(
+            exchange.method,
+            exchange.path,
+            exchange.status,
+            body.get("json"),
+            has_json,
+            request_json=exchange.request_body.get("json"),
+            query=dict(parse_qsl(exchange.query)),
+            check_request=check_requests,
+        )
+    return found
+
+
+def _is_json(content_type: str) -> bool:
+    base = content_type.split(";")[0].strip().lower()
+    return base == "application/json" or base.endswith("+json")
