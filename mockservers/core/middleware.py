@@ -80,30 +80,46 @@ class EmulatorMiddleware:
 
 
 class _RecordingBody:
-    """Iterates the app's response, keeping the first bytes, and records on close."""
+    """Iterates the app's response, keeping the first bytes.
+
+    The exchange is recorded just before the last chunk goes out, so a
+    client that has its answer always finds the exchange in the journal.
+    """
 
     def __init__(self, body: Iterable[bytes], done: Callable[[bytes, int], None]) -> None:
         self._body = body
         self._done = done
         self._head = bytearray()
         self._total = 0
-        self._closed = False
+        self._recorded = False
+
+    def _keep(self, chunk: bytes) -> None:
+        self._total += len(chunk)
+        if len(self._head) <= KEEP_BODY_BYTES:
+            self._head += chunk[: KEEP_BODY_BYTES + 1 - len(self._head)]
+
+    def _record(self) -> None:
+        if not self._recorded:
+            self._recorded = True
+            self._done(bytes(self._head), self._total)
 
     def __iter__(self) -> Iterator[bytes]:
-        for chunk in self._body:
-            self._total += len(chunk)
-            if len(self._head) <= KEEP_BODY_BYTES:
-                self._head += chunk[: KEEP_BODY_BYTES + 1 - len(self._head)]
-            yield chunk
+        chunks = iter(self._body)
+        current = next(chunks, None)
+        while current is not None:
+            following = next(chunks, None)
+            self._keep(current)
+            if following is None:
+                self._record()
+            yield current
+            current = following
+        self._record()
 
     def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
         close = getattr(self._body, "close", None)
         if close is not None:
             close()
-        self._done(bytes(self._head), self._total)
+        self._record()
 
 
 def _fault_body(body: Any) -> tuple[bytes, str]:
