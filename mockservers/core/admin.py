@@ -64,22 +64,27 @@ def move_clock() -> Response:
     unknown = sorted(set(data) - allowed)
     if unknown or not data:
         raise ApiError(400, f"clock accepts {', '.join(sorted(allowed))}; got {', '.join(unknown) or 'nothing'}")
-    clock = _emulator().clock
+    # Validate every field before moving the clock, so a bad request leaves
+    # the clock exactly as it was (no half-applied set/freeze).
+    target = None
     if "set" in data:
         if not isinstance(data["set"], str):
             raise ApiError(400, "set must be an ISO 8601 timestamp string")
         try:
-            clock.set(parse_iso8601(data["set"]))
+            target = parse_iso8601(data["set"])
         except ValueError:
             raise ApiError(400, f"set is not an ISO 8601 timestamp: {data['set']!r}") from None
+    if "freeze" in data and not isinstance(data["freeze"], bool):
+        raise ApiError(400, "freeze must be true or false")
+    seconds = data.get("advance_seconds", 0)
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+        raise ApiError(400, "advance_seconds must be a non-negative number")
+    clock = _emulator().clock
+    if target is not None:
+        clock.set(target)
     if "freeze" in data:
-        if not isinstance(data["freeze"], bool):
-            raise ApiError(400, "freeze must be true or false")
         clock.freeze(data["freeze"])
     if "advance_seconds" in data:
-        seconds = data["advance_seconds"]
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-            raise ApiError(400, "advance_seconds must be a non-negative number")
         clock.advance(float(seconds))
     return jsonify(clock.describe())
 

@@ -54,6 +54,13 @@ def build_app(emulator: Emulator, register_routes: Callable[[Flask], None], rend
     def _mark_emulator() -> None:
         g.emulator = emulator
 
+    @app.after_request
+    def _one_date_header(response: Response) -> Response:
+        # The server writes Date from the virtual clock; werkzeug's
+        # conditional responses would add a second, wall-clock one.
+        response.headers.pop("Date", None)
+        return response
+
     @app.teardown_request
     def _discard_uncommitted_uploads(_exc: BaseException | None) -> None:
         from flask import request

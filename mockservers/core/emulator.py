@@ -91,6 +91,12 @@ class Emulator:
             self.state.seed if seed is None else seed,
             self.state.world if world is None else load_world(world),
         )
+        try:
+            # A world that builds but has no demo user (e.g. ``{}``) would be
+            # swapped in and then break every credentials lookup (GET /__admin/).
+            new_state.credentials()
+        except Exception as exc:
+            raise ValueError(f"the world yields no demo credentials ({type(exc).__name__}: {exc})") from None
         with self.state.lock:
             self.scheduler.clear()
             self.blobs.clear()
@@ -101,7 +107,7 @@ class Emulator:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Emulator:
         """Serve on a real socket (port 0: any free port)."""
         if self._server is None:
-            self._server = ServerThread(self.app, host, port).start()
+            self._server = ServerThread(self.app, host, port, clock=self.clock).start()
             self.scheduler.start()
         return self
 

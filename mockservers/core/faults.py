@@ -176,7 +176,10 @@ class FaultRegistry:
             window.append(now)
             return None
         rule.hits += 1
-        retry_after = max(1, int(window[0] + rule.window_seconds - now + 0.999))
+        # limit=0 (every request refused) leaves the window empty: then a
+        # whole window is the honest wait, and window[0] would IndexError.
+        reopens = window[0] + rule.window_seconds if window else now + rule.window_seconds
+        retry_after = max(1, int(reopens - now + 0.999))
         headers = {"Retry-After": str(retry_after), **rule.headers}
         return FaultAction(rule=rule, kind="status", status=429, body=rule.body, headers=tuple(headers.items()))
 

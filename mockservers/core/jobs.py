@@ -66,6 +66,9 @@ class Scheduler:
         self._counter = itertools.count()
         self._cond = threading.Condition()
         self._firing = threading.Lock()
+        # Marks the thread that is inside run_due, so an action that schedules
+        # a due event or moves the clock does not deadlock on ``_firing``.
+        self._local = threading.local()
         self._thread: threading.Thread | None = None
         self._stopping = False
         clock.add_listener(self._on_clock_change)
@@ -91,20 +94,29 @@ class Scheduler:
 
     def run_due(self) -> int:
         """Fire every event whose time has come; returns how many fired."""
+        if getattr(self._local, "firing", False):
+            # Called from inside an action (schedule() of a due event, or a
+            # clock jump): the outer loop re-checks the queue head after the
+            # action returns, so the new event still fires, in time order.
+            return 0
         fired = 0
         # One firer at a time keeps events in order even when a request and
         # the waiter thread notice the same due time together.
         with self._firing:
-            while True:
-                with self._cond:
-                    if not self._queue or self._queue[0][0] > self.clock.time():
-                        break
-                    _, _, action = heapq.heappop(self._queue)
-                try:
-                    action()
-                except Exception:  # an event must never take the server down
-                    log.exception("scheduled event failed")
-                fired += 1
+            self._local.firing = True
+            try:
+                while True:
+                    with self._cond:
+                        if not self._queue or self._queue[0][0] > self.clock.time():
+                            break
+                        _, _, action = heapq.heappop(self._queue)
+                    try:
+                        action()
+                    except Exception:  # an event must never take the server down
+                        log.exception("scheduled event failed")
+                    fired += 1
+            finally:
+                self._local.firing = False
         return fired
 
     def start(self) -> None:

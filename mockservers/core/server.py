@@ -17,6 +17,13 @@ class QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Requests are recorded in the journal instead."""
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        """The Date header follows the emulator's virtual clock when the server has one."""
+        clock = getattr(self.server, "clock", None)
+        if timestamp is None and clock is not None:
+            timestamp = clock.time()
+        return super().date_time_string(timestamp)
+
     def log(self, type: str, message: str, *args: Any) -> None:  # noqa: A002 - werkzeug's signature
         """Keep errors visible, drop the chatter."""
         if type == "error":
@@ -63,8 +70,9 @@ class _FastStopServer(ThreadedWSGIServer):
 class ServerThread:
     """Serve a WSGI app on ``host:port`` (0 = ephemeral) in a background thread."""
 
-    def __init__(self, app: Callable[..., Any], host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, app: Callable[..., Any], host: str = "127.0.0.1", port: int = 0, clock: Any = None) -> None:
         self.app = app
+        self.clock = clock
         self.host = host
         self.requested_port = port
         self._server: _FastStopServer | None = None
@@ -75,6 +83,7 @@ class ServerThread:
         if self._server is not None:
             return self
         self._server = _FastStopServer(self.host, self.requested_port, self.app, handler=QuietHandler)
+        self._server.clock = self.clock  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._server.serve_until_stopped, name=f"mockservers-{self.port}", daemon=True)
         self._thread.start()
         return self

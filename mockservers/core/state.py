@@ -104,8 +104,13 @@ class BaseState:
         if missing:
             raise ValueError(f"snapshot lacks table(s): {', '.join(missing)}")
         with self.lock:
-            self.db = copy.deepcopy(snapshot["db"])
-            self.ids.setstate(snapshot["ids"])
+            # Check the id generator state before touching db: a snapshot with
+            # bad ids must fail without leaving the state half restored.
+            ids = IdGenerator(self.seed)
+            ids.setstate(snapshot["ids"])
+            db = copy.deepcopy(snapshot["db"])
+            self.db = db
+            self.ids = ids
             self.after_load()
 
     def now(self) -> float:

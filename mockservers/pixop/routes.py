@@ -68,7 +68,7 @@ def _page_args() -> tuple[int, int]:
         raw = request.args.get(name)
         if raw is None:
             return default
-        if not raw.isdigit() or not low <= int(raw) <= high:
+        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
             raise BadRequestError(f"{name} must be an integer between {low} and {high}; got {raw!r}", name)
         return int(raw)
 
