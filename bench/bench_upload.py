@@ -178,7 +178,7 @@ def run(size_mib: int = 1024, transfer: str = "chunked") -> None:
                 raise RuntimeError(f"upload answered {status}: {body[:500]!r}")
             answer = session.get(f"{base}/videos/v1/video/{video_id}", headers=auth, timeout=30)
             answer.raise_for_status()
-            stored = answer.json()["video"].get("mediaUpload", answer.json()["video"]).get("fileSize")
+            stored = (answer.json().get("video", {}).get("upload") or {}).get("fileSize")
             if stored is not None and stored != size_mib * MIB:
                 raise RuntimeError(f"the emulator stored {stored} bytes, expected {size_mib * MIB}")
         finally:

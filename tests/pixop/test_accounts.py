@@ -22,7 +22,11 @@ TOKEN_LIFETIME = 15 * 60  # seed: "A JWT token is valid for 15 minutes."
 def _no_server_errors(pixop):
     """No exchange in this file may answer 5xx, whatever the test sent."""
     yield
-    errors = [f"{e.method} {e.path} -> {e.status}" for e in pixop.journal.entries(include_admin=True) if e.status >= 500]
+    errors = [
+        f"{e.method} {e.path} -> {e.status}"
+        for e in pixop.journal.entries(include_admin=True)
+        if e.status >= 500
+    ]
     assert errors == []
 
 
@@ -98,13 +102,22 @@ def test_team_id_of_a_team_the_user_is_not_in_is_forbidden(pixop, make_pixop_cli
     client = make_pixop_client(login=False)
     response = client.get(TOKEN, auth=(user["email"], user["demo_password"]), params={"team-id": foreign})
     assert_error(response, 403, "AuthException")
-    unknown = client.get(TOKEN, auth=(user["email"], user["demo_password"]), params={"team-id": "no-such-team"})
+    unknown = client.get(
+        TOKEN, auth=(user["email"], user["demo_password"]), params={"team-id": "no-such-team"}
+    )
     assert_error(unknown, 403, "AuthException")
 
 
 @pytest.mark.parametrize(
     "case",
-    ["wrong password", "unknown email", "empty password", "no auth", "bearer instead of basic", "garbage header"],
+    [
+        "wrong password",
+        "unknown email",
+        "empty password",
+        "no auth",
+        "bearer instead of basic",
+        "garbage header",
+    ],
 )
 def test_token_refused_without_valid_basic_credentials(pixop, make_pixop_client, case: str) -> None:
     user = demo(pixop)
@@ -170,7 +183,10 @@ def test_get_account(pixop, pixop_client) -> None:
     assert body["user"]["name"] == user["name"]
     assert body["user"]["authSignaturePublicKeyId"] == user["authKeyId"]
     assert body["user"]["authSignaturePublicKey"] == user["authPublicKey"]
-    assert body["user"]["authSignatureMethod"] == jwt.get_unverified_header(pixop_client.headers["Authorization"][7:])["alg"]
+    assert (
+        body["user"]["authSignatureMethod"]
+        == jwt.get_unverified_header(pixop_client.headers["Authorization"][7:])["alg"]
+    )
     assert body["team"]["id"] == user["teams"][0]
     assert body["team"]["name"] == pixop.state.db["teams"][user["teams"][0]]["name"]
 
@@ -180,7 +196,10 @@ def test_the_token_is_verifiable_with_the_published_public_key(pixop, pixop_clie
     token = pixop_client.headers["Authorization"][len("Bearer ") :]
     assert jwt.get_unverified_header(token)["kid"] == account["authSignaturePublicKeyId"]
     claims = jwt.decode(
-        token, account["authSignaturePublicKey"], algorithms=[account["authSignatureMethod"]], options={"verify_exp": False}
+        token,
+        account["authSignaturePublicKey"],
+        algorithms=[account["authSignatureMethod"]],
+        options={"verify_exp": False},
     )
     assert claims["sub"] == account["id"]
 
@@ -191,7 +210,9 @@ def test_no_token(pixop, make_pixop_client, path: str) -> None:
     method = "POST" if path == TOKEN else "GET"
     client = make_pixop_client(login=False)
     assert_error(client.request(method, path), 401, "NoJWTTokenFoundException")
-    assert_error(client.request(method, path, headers={"Authorization": "Bearer "}), 401, "NoJWTTokenFoundException")
+    assert_error(
+        client.request(method, path, headers={"Authorization": "Bearer "}), 401, "NoJWTTokenFoundException"
+    )
 
 
 def test_basic_auth_is_not_a_token_for_account(pixop, make_pixop_client) -> None:
@@ -225,13 +246,19 @@ def test_token_signed_by_another_key_is_invalid(pixop, make_pixop_client) -> Non
 @pytest.mark.parametrize("alg", ["HS256", "none"])
 def test_token_with_the_wrong_algorithm_is_invalid(pixop, make_pixop_client, alg: str) -> None:
     user = demo(pixop)
-    claims = jwt.decode(pixop.state.mint_token(user["id"], user["teams"][0]), options={"verify_signature": False})
+    claims = jwt.decode(
+        pixop.state.mint_token(user["id"], user["teams"][0]), options={"verify_signature": False}
+    )
     if alg == "HS256":
         # The classic key-confusion attack: HMAC with the (public) key as secret.
         token = jwt.encode(claims, "a-shared-secret-that-is-long-enough-for-hs256", algorithm="HS256")
     else:
         token = unsigned_token(claims, alg)
-    assert_error(make_pixop_client(login=False).get(ACCOUNT, headers=bearer(token)), 401, "InvalidJWTTokenFoundException")
+    assert_error(
+        make_pixop_client(login=False).get(ACCOUNT, headers=bearer(token)),
+        401,
+        "InvalidJWTTokenFoundException",
+    )
 
 
 def test_token_expires_after_fifteen_minutes(pixop, pixop_client) -> None:
@@ -278,7 +305,9 @@ def test_eternal_token(pixop, make_pixop_client) -> None:
     assert_error(client.post(TOKEN, headers=bearer(token)), 401, "EternalJWTTokenException")
 
 
-@pytest.mark.parametrize("case", ["team the user is not in", "unknown team", "unknown sub", "no teamId", "no sub"])
+@pytest.mark.parametrize(
+    "case", ["team the user is not in", "unknown team", "unknown sub", "no teamId", "no sub"]
+)
 def test_inconsistent_claims(pixop, make_pixop_client, case: str) -> None:
     user = demo(pixop)
     team = user["teams"][0]
@@ -307,7 +336,9 @@ def test_generate_auth_secret_with_bearer_rotates_the_key(pixop, pixop_client) -
     assert user["authSignaturePublicKey"] != before["authSignaturePublicKey"]
     assert user["authSignatureMethod"] == before["authSignatureMethod"]
     # The token used for the rotation was signed with the old key.
-    assert_error(pixop_client.get(ACCOUNT, headers={"Authorization": old_token}), 401, "InvalidJWTTokenFoundException")
+    assert_error(
+        pixop_client.get(ACCOUNT, headers={"Authorization": old_token}), 401, "InvalidJWTTokenFoundException"
+    )
     new_token = pixop_client.login()
     assert jwt.get_unverified_header(new_token)["kid"] == user["authSignaturePublicKeyId"]
     after = pixop_client.get(ACCOUNT)
@@ -334,7 +365,9 @@ def test_generate_auth_secret_needs_valid_credentials(pixop, make_pixop_client) 
     assert_error(client.get(AUTH_SECRET), 401, "NoJWTTokenFoundException")
     assert_error(client.get(AUTH_SECRET, auth=(user["email"], "wrong-password")), 401, "AuthException")
     banned = pixop.state.user_by_key("banned")
-    assert_error(client.get(AUTH_SECRET, auth=(banned["email"], banned["demo_password"])), 403, "UserBannedException")
+    assert_error(
+        client.get(AUTH_SECRET, auth=(banned["email"], banned["demo_password"])), 403, "UserBannedException"
+    )
     assert pixop.state.user_by_key("demo")["authKeyId"] == user["authKeyId"]
 
 
@@ -357,12 +390,15 @@ def test_generate_signature_secret_with_bearer(pixop, pixop_client) -> None:
 def test_generate_signature_secret_with_basic(pixop, pixop_client, make_pixop_client) -> None:
     user = demo(pixop)
     before = pixop_client.get(ACCOUNT).json()["user"]["apiRequestSignatureSecret"]
-    response = make_pixop_client(login=False).get(SIGNATURE_SECRET, auth=(user["email"], user["demo_password"]))
+    response = make_pixop_client(login=False).get(
+        SIGNATURE_SECRET, auth=(user["email"], user["demo_password"])
+    )
     assert response.status_code == 200
     assert response.json()["user"]["apiRequestSignatureSecret"] != before
-    assert pixop_client.get(ACCOUNT).json()["user"]["apiRequestSignatureSecret"] == response.json()["user"][
-        "apiRequestSignatureSecret"
-    ]
+    assert (
+        pixop_client.get(ACCOUNT).json()["user"]["apiRequestSignatureSecret"]
+        == response.json()["user"]["apiRequestSignatureSecret"]
+    )
 
 
 # -- update-password -------------------------------------------------------------------------
@@ -394,11 +430,16 @@ def test_update_password(pixop, make_pixop_client, auth: str) -> None:
         (b'{"newPassword": "long-enough-password", "oldPassword": "x"}', "oldPassword"),
     ],
 )
-def test_update_password_rejects_bad_bodies(pixop, pixop_client, make_pixop_client, body: bytes, field: str | None) -> None:
+def test_update_password_rejects_bad_bodies(
+    pixop, pixop_client, make_pixop_client, body: bytes, field: str | None
+) -> None:
     user = demo(pixop)
     response = pixop_client.post(UPDATE_PASSWORD, data=body, headers={"Content-Type": "application/json"})
     error = assert_error(response, 400)
     if field is not None:
         assert field in error["errorMessage"]
     # The password did not change.
-    assert make_pixop_client(login=False).get(TOKEN, auth=(user["email"], user["demo_password"])).status_code == 200
+    assert (
+        make_pixop_client(login=False).get(TOKEN, auth=(user["email"], user["demo_password"])).status_code
+        == 200
+    )

@@ -15,7 +15,11 @@ PROJECT = "/videos/v1/project"
 def _no_server_errors(pixop):
     """No exchange in this file may answer 5xx, whatever the test sent."""
     yield
-    errors = [f"{e.method} {e.path} -> {e.status}" for e in pixop.journal.entries(include_admin=True) if e.status >= 500]
+    errors = [
+        f"{e.method} {e.path} -> {e.status}"
+        for e in pixop.journal.entries(include_admin=True)
+        if e.status >= 500
+    ]
     assert errors == []
 
 
@@ -93,7 +97,9 @@ def test_unknown_project_is_404(pixop_client) -> None:
 
 
 def test_deleting_a_project_with_videos_is_a_conflict(pixop, pixop_client) -> None:
-    seeded = next(p for p in team_projects(pixop, pixop.credentials["team_id"]) if p["name"] == "Archive restoration")
+    seeded = next(
+        p for p in team_projects(pixop, pixop.credentials["team_id"]) if p["name"] == "Archive restoration"
+    )
     videos = pixop_client.get("/videos/v1/videos", params={"project-id": seeded["id"]}).json()
     count = videos["_embedded"]["totalFound"]
     assert count > 0
@@ -138,7 +144,9 @@ def test_bad_project_bodies(pixop, pixop_client, body: bytes, field: str | None,
         response = pixop_client.put(PROJECT, data=body, headers={"Content-Type": "application/json"})
     else:
         target = next(iter(team_projects(pixop, pixop.credentials["team_id"])))
-        response = pixop_client.post(f"{PROJECT}/{target['id']}", data=body, headers={"Content-Type": "application/json"})
+        response = pixop_client.post(
+            f"{PROJECT}/{target['id']}", data=body, headers={"Content-Type": "application/json"}
+        )
     error = assert_error(response, 400)
     if field is not None:
         assert field in error["errorMessage"]
@@ -162,7 +170,9 @@ def test_default_page_lists_every_team_project(pixop, pixop_client) -> None:
     assert set(body["_links"]) == {"self", "first", "last"}
     for project in body["_embedded"]["projects"]:
         assert project["_links"]["self"]["href"] == f"{pixop.base_url}{PROJECT}/{project['id']}"
-        assert pixop_client.get(project["_links"]["self"]["href"]).json()["project"]["name"] == project["name"]
+        assert (
+            pixop_client.get(project["_links"]["self"]["href"]).json()["project"]["name"] == project["name"]
+        )
 
 
 @pytest.mark.parametrize("page_size", [1, 2, 3, 4, 7])
@@ -186,7 +196,13 @@ def test_walking_next_links_sees_every_project_once(pixop, pixop_client, page_si
         assert len(body["_embedded"]["projects"]) == min(page_size, len(expected) - number * page_size)
         assert ("previous" in links) == (number > 0)
         assert ("next" in links) == (number < pages - 1)
-        for name, target in (("self", number), ("first", 0), ("last", pages - 1), ("next", number + 1), ("previous", number - 1)):
+        for name, target in (
+            ("self", number),
+            ("first", 0),
+            ("last", pages - 1),
+            ("next", number + 1),
+            ("previous", number - 1),
+        ):
             if name in links:
                 href = links[name]["href"]
                 assert href.startswith(pixop.base_url + PROJECTS + "?")
@@ -262,8 +278,13 @@ def test_another_teams_project_is_invisible(pixop, pixop_client, make_pixop_clie
     assert_error(other.get(f"{PROJECT}/{mine['id']}"), 404)
 
     assert other.get(f"{PROJECT}/{theirs['id']}").json()["project"]["name"] == "Their project"
-    my_ids = {p["id"] for p in pixop_client.get(PROJECTS, params={"page-size": 1000}).json()["_embedded"]["projects"]}
-    their_ids = {p["id"] for p in other.get(PROJECTS, params={"page-size": 1000}).json()["_embedded"]["projects"]}
+    my_ids = {
+        p["id"]
+        for p in pixop_client.get(PROJECTS, params={"page-size": 1000}).json()["_embedded"]["projects"]
+    }
+    their_ids = {
+        p["id"] for p in other.get(PROJECTS, params={"page-size": 1000}).json()["_embedded"]["projects"]
+    }
     assert theirs["id"] not in my_ids
     assert mine["id"] not in their_ids
     assert my_ids.isdisjoint(their_ids)
@@ -278,5 +299,7 @@ def test_the_users_second_team_is_separate(pixop, pixop_client, make_pixop_clien
     second_team_project = create(second, "Second team")
     assert second_team_project["teamId"] == demo["teams"][1]
     assert_error(pixop_client.get(f"{PROJECT}/{second_team_project['id']}"), 404)
-    listed = {p["id"] for p in second.get(PROJECTS, params={"page-size": 1000}).json()["_embedded"]["projects"]}
+    listed = {
+        p["id"] for p in second.get(PROJECTS, params={"page-size": 1000}).json()["_embedded"]["projects"]
+    }
     assert listed == {p["id"] for p in team_projects(pixop, demo["teams"][1])}
