@@ -13,7 +13,7 @@ from mockservers.core.clock import VirtualClock
 
 # Bodies up to this size are kept whole (and parsed when JSON) so tests can
 # inspect them and contracts can be checked; larger ones keep only a summary.
-KEEP_BODY_BYTES = 256 * 1024
+KEEP_BODY_BYTES = 1024 * 1024
 REDACTED_HEADERS = ()
 
 
