@@ -91,6 +91,25 @@ def interleaved_best(fns: dict[str, Callable[[], Any]], iterations: int, runs: i
     return best
 
 
+def interleaved_median(fns: dict[str, Callable[[], Any]], iterations: int, runs: int) -> dict[str, float]:
+    """Median seconds per call over ``runs`` x ``iterations`` individually timed calls, runs alternating.
+
+    More robust than a best-of-runs mean when single calls are noisy (e.g. a
+    TCP connect per request on a shared machine).
+    """
+    timings: dict[str, list[float]] = {name: [] for name in fns}
+    clock = time.perf_counter
+    for _ in range(runs):
+        for name, fn in fns.items():
+            gc.collect()
+            samples = timings[name]
+            for _ in range(iterations):
+                start = clock()
+                fn()
+                samples.append(clock() - start)
+    return {name: statistics.median(samples) for name, samples in timings.items()}
+
+
 def percentile(values: list[float], fraction: float) -> float:
     """Nearest-rank percentile (fraction in 0..1)."""
     ordered = sorted(values)

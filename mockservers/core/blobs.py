@@ -9,6 +9,7 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Iterator
 from typing import IO, BinaryIO
 
 CHUNK = 1024 * 1024
@@ -167,6 +168,12 @@ class BlobStore:
         """Keys currently stored."""
         with self._lock:
             return list(self._blobs)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
 
     def close(self) -> None:
         """Remove everything, including a temporary root."""

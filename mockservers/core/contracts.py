@@ -125,6 +125,8 @@ class ContractSet:
             # Undocumented routes answer the provider's not-found/wrong-verb error.
             endpoint_name = f"{method} {path}"
             if status in (404, 405) and "default" in self._fallback_responses():
+                if method.upper() == "HEAD":
+                    return []
                 return self.check("error.json", response_json, endpoint_name, "response") if has_body else []
             return [Violation(endpoint_name, "route", "", "no contract covers this route")]
         name = f"{endpoint.method} {endpoint.path}"
@@ -138,8 +140,8 @@ class ContractSet:
         if key not in endpoint.responses:
             return [*found, Violation(name, "status", "", f"status {status} is not in the contract")]
         schema_name = endpoint.responses[key]
-        if schema_name is None:
-            return found
+        if schema_name is None or method.upper() == "HEAD":
+            return found  # no JSON body documented, or a HEAD answer (headers only)
         if not has_body:
             return [*found, Violation(name, "response", "", f"status {status} must have a JSON body")]
         return found + self.check(schema_name, response_json, name, "response")

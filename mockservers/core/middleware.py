@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 from collections.abc import Callable, Iterable, Iterator
@@ -151,8 +152,6 @@ def _drop_connection(environ: dict[str, Any]) -> None:
     """
     sock = environ.get("werkzeug.socket")
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
     raise ConnectionAbortedError("fault injected: connection dropped")

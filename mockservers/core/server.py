@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import threading
@@ -61,10 +62,8 @@ class _FastStopServer(ThreadedWSGIServer):
         """Close the socket and the pipe."""
         super().server_close()
         for fd in (self._wake_r, self._wake_w):
-            try:
+            with contextlib.suppress(OSError):
                 os.close(fd)
-            except OSError:
-                pass
 
 
 class ServerThread:

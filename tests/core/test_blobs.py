@@ -164,9 +164,9 @@ def test_reset_removes_uploaded_blobs_but_keeps_fixture_media(pixop, pixop_clien
     response = pixop_client.post(f"/media/v1/upload/{video_id}", files={"file": ("x.mov", SMALL_MOV.read_bytes(), "video/quicktime")})
     assert response.status_code == 200, response.text
     assert [name for name in os.listdir(pixop.blobs.root) if name.startswith("blob-")] != []
-    fixture_paths = [pixop.blobs.get(k).path for k in pixop.blobs.keys() if k.startswith("fixture:")]
+    fixture_paths = [pixop.blobs.get(k).path for k in pixop.blobs if k.startswith("fixture:")]
     assert fixture_paths
     pixop.reset()
     assert [name for name in os.listdir(pixop.blobs.root) if name.startswith("blob-")] == []
     assert all(Path(p).exists() for p in fixture_paths)
-    assert all(k.startswith("fixture:") for k in pixop.blobs.keys())
+    assert all(k.startswith("fixture:") for k in pixop.blobs)

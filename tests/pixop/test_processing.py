@@ -190,7 +190,7 @@ def test_deleting_the_source_deletes_processed_children(pixop, pixop_client, sou
     assert [d["videoId"] for d in deleted] == [source["videoId"], first, second]
     for video_id in (source["videoId"], first, second):
         assert pixop_client.get(f"/videos/v1/video/{video_id}").status_code == 404
-    uploaded = [k for k in pixop.blobs.keys() if not k.startswith("fixture:")]
+    uploaded = [k for k in pixop.blobs if not k.startswith("fixture:")]
     assert uploaded == []
 
 
