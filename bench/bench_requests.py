@@ -47,7 +47,9 @@ def bare_app(routes: dict[str, bytes]) -> Flask:
 
 def wsgi_caller(app: Any, path: str, headers: dict[str, str]) -> Callable[[], bytes]:
     """A function doing one raw WSGI call of ``app`` and returning the body."""
-    template = EnvironBuilder(path=path, method="GET", headers=headers, base_url="http://127.0.0.1:8701").get_environ()
+    template = EnvironBuilder(
+        path=path, method="GET", headers=headers, base_url="http://127.0.0.1:8701"
+    ).get_environ()
     template.pop("wsgi.input", None)
     status: list[str] = []
 
@@ -70,7 +72,9 @@ def wsgi_caller(app: Any, path: str, headers: dict[str, str]) -> Callable[[], by
     return call
 
 
-def http_caller(port: int, path: str, headers: dict[str, str]) -> tuple[Callable[[], bytes], http.client.HTTPConnection]:
+def http_caller(
+    port: int, path: str, headers: dict[str, str]
+) -> tuple[Callable[[], bytes], http.client.HTTPConnection]:
     """One GET per call over an http.client connection.
 
     Werkzeug's server closes the connection after every response (it never
@@ -92,7 +96,9 @@ def http_caller(port: int, path: str, headers: dict[str, str]) -> tuple[Callable
 
 def run(quick: bool = False) -> None:
     iterations, runs = (100, 3) if quick else (300, 5)
-    heading(f"1. authenticated GET: emulator vs bare Flask ({runs} interleaved runs x {iterations} requests each)")
+    heading(
+        f"1. authenticated GET: emulator vs bare Flask ({runs} interleaved runs x {iterations} requests each)"
+    )
     emulator = pixop_emulator()
     token = pixop_token(emulator)
     headers = {"Authorization": f"Bearer {token}"}
@@ -116,7 +122,9 @@ def run(quick: bool = False) -> None:
     # In-process: raw WSGI calls, no sockets, no test client.
     for path in paths:
         best = interleaved_best(
-            {"emulator": wsgi_caller(emulator.app, path, headers), "bare": wsgi_caller(bare, path, headers)}, iterations, runs
+            {"emulator": wsgi_caller(emulator.app, path, headers), "bare": wsgi_caller(bare, path, headers)},
+            iterations,
+            runs,
         )
         ratio = best["emulator"] / best["bare"]
         report(

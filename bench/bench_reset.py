@@ -41,7 +41,9 @@ def run(quick: bool = False) -> None:
             start = time.perf_counter()
             emulator.reset()
             timings.append(time.perf_counter() - start)
-        if emulator.state.db["projects"] and any(p["name"].startswith("bench project") for p in emulator.state.db["projects"].values()):
+        if emulator.state.db["projects"] and any(
+            p["name"].startswith("bench project") for p in emulator.state.db["projects"].values()
+        ):
             raise RuntimeError("reset() left a mutation behind")
         med, p95 = median(timings), percentile(timings, 0.95)
         report(

@@ -99,7 +99,9 @@ def start_child(workdir: Path) -> tuple[subprocess.Popen[bytes], dict]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if child.poll() is not None:
-            raise RuntimeError(f"mockservers serve exited with {child.returncode}: {(workdir / 'serve.log').read_text()[-2000:]}")
+            raise RuntimeError(
+                f"mockservers serve exited with {child.returncode}: {(workdir / 'serve.log').read_text()[-2000:]}"
+            )
         if info_file.exists():
             try:
                 return child, json.loads(info_file.read_text())["pixop"]
@@ -122,7 +124,10 @@ def stop_child(child: subprocess.Popen[bytes]) -> None:
 
 def upload_chunked(url: str, token: str, size_mib: int, file_name: str) -> requests.Response:
     """POST with Transfer-Encoding: chunked (requests streams a generator body that way)."""
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Content-Type": f"multipart/form-data; boundary={BOUNDARY}",
+    }
     return requests.post(url, data=multipart_body(size_mib, file_name), headers=headers, timeout=600)
 
 
@@ -152,11 +157,15 @@ def run(size_mib: int = 1024, transfer: str = "chunked") -> None:
             base = info["base_url"]
             session = requests.Session()
             creds = info["credentials"]
-            answer = session.get(f"{base}/accounts/v1/token", auth=(creds["email"], creds["password"]), timeout=30)
+            answer = session.get(
+                f"{base}/accounts/v1/token", auth=(creds["email"], creds["password"]), timeout=30
+            )
             answer.raise_for_status()
             token = answer.json()["jwtToken"]
             auth = {"Authorization": f"Bearer {token}"}
-            answer = session.put(f"{base}/videos/v1/video", json={"name": "bench upload"}, headers=auth, timeout=30)
+            answer = session.put(
+                f"{base}/videos/v1/video", json={"name": "bench upload"}, headers=auth, timeout=30
+            )
             answer.raise_for_status()
             video_id = answer.json()["videoId"]
             url = f"{base}/media/v1/upload/{video_id}"
@@ -165,7 +174,9 @@ def run(size_mib: int = 1024, transfer: str = "chunked") -> None:
             sampler = RssSampler(child.pid)
             sampler.start()
             time.sleep(0.5)  # baseline samples of the idle, warmed-up server
-            baseline = min(sampler.samples) if sampler.samples else psutil.Process(child.pid).memory_info().rss
+            baseline = (
+                min(sampler.samples) if sampler.samples else psutil.Process(child.pid).memory_info().rss
+            )
             started = time.perf_counter()
             if transfer == "chunked":
                 response = upload_chunked(url, token, size_mib, file_name)
@@ -193,7 +204,11 @@ def run(size_mib: int = 1024, transfer: str = "chunked") -> None:
         f"< {GOAL_RSS_MIB} MiB",
         growth_mib < GOAL_RSS_MIB,
     )
-    report("upload", f"upload {size_mib} MiB throughput", f"{size_mib / elapsed:.1f} MiB/s ({elapsed:.2f} s, {transfer} transfer)")
+    report(
+        "upload",
+        f"upload {size_mib} MiB throughput",
+        f"{size_mib / elapsed:.1f} MiB/s ({elapsed:.2f} s, {transfer} transfer)",
+    )
 
 
 if __name__ == "__main__":

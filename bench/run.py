@@ -26,16 +26,36 @@ QUICK_UPLOAD_MIB = 64
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer iterations and a smaller upload (smoke run)")
-    parser.add_argument("--upload-mib", type=int, default=None, help=f"upload size in MiB (default 1024; {QUICK_UPLOAD_MIB} with --quick)")
-    parser.add_argument("--upload-transfer", choices=("chunked", "length"), default="chunked", help="how the upload body is sent")
-    parser.add_argument("--only", choices=SECTIONS, action="append", help="run only these sections (repeatable)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer iterations and a smaller upload (smoke run)"
+    )
+    parser.add_argument(
+        "--upload-mib",
+        type=int,
+        default=None,
+        help=f"upload size in MiB (default 1024; {QUICK_UPLOAD_MIB} with --quick)",
+    )
+    parser.add_argument(
+        "--upload-transfer",
+        choices=("chunked", "length"),
+        default="chunked",
+        help="how the upload body is sent",
+    )
+    parser.add_argument(
+        "--only", choices=SECTIONS, action="append", help="run only these sections (repeatable)"
+    )
     args = parser.parse_args(argv)
-    upload_mib = args.upload_mib if args.upload_mib is not None else (QUICK_UPLOAD_MIB if args.quick else 1024)
+    upload_mib = (
+        args.upload_mib if args.upload_mib is not None else (QUICK_UPLOAD_MIB if args.quick else 1024)
+    )
     sections = args.only or list(SECTIONS)
 
-    print(f"mockservers benchmarks ({'quick' if args.quick else 'full'}) on Python {platform.python_version()}, {platform.machine()}")
+    print(
+        f"mockservers benchmarks ({'quick' if args.quick else 'full'}) on Python {platform.python_version()}, {platform.machine()}"
+    )
     started = time.perf_counter()
     failed: list[str] = []
     runners = {

@@ -48,7 +48,7 @@ def sandbox(tmp_path: Path):
 
 def _journal_violations(base_url: str) -> list:
     entries = requests.get(f"{base_url}/__admin/journal", params={"include_admin": "true"}, timeout=5).json()["entries"]
-    exchanges = [Exchange(**entry) for entry in entries]
+    exchanges = [Exchange.from_json(entry) for entry in entries]
     return exchange_violations("pixop", exchanges)
 
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Request, Response, g
+from flask import Flask, Request, Response, request
 from werkzeug.exceptions import HTTPException
 
 from mockservers.core.admin import admin_blueprint
@@ -50,22 +50,9 @@ def build_app(emulator: Emulator, register_routes: Callable[[Flask], None], rend
     app.register_blueprint(admin_blueprint)
     register_routes(app)
 
-    @app.before_request
-    def _mark_emulator() -> None:
-        g.emulator = emulator
-
-    @app.after_request
-    def _one_date_header(response: Response) -> Response:
-        # The server writes Date from the virtual clock; werkzeug's
-        # conditional responses would add a second, wall-clock one.
-        response.headers.pop("Date", None)
-        return response
-
     @app.teardown_request
     def _discard_uncommitted_uploads(_exc: BaseException | None) -> None:
-        from flask import request
-
-        for writer in request.environ.get("mockservers.writers", []):
+        for writer in request.environ.get("mockservers.writers", ()):
             if isinstance(writer, BlobWriter) and not writer.closed:
                 writer.discard()
 

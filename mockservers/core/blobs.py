@@ -7,9 +7,9 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterator
 from typing import IO, BinaryIO
 
 CHUNK = 1024 * 1024

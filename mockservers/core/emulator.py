@@ -69,7 +69,9 @@ class Emulator:
         self.journal = Journal(self.clock)
         settings = {**provider.default_settings, **self.config.settings}
         self.context = StateContext(self.clock, self.scheduler, self.blobs, settings)
-        self.state: BaseState = provider.state_class(self.context, self.config.seed, load_world(self.config.world))
+        self._configured_world = load_world(self.config.world)
+        self.state: BaseState = provider.state_class(self.context, self.config.seed, self._configured_world)
+        self._reseeded = False
         self.app = build_app(self, provider.register_routes, provider.render_error)
         self._server: ServerThread | None = None
 
@@ -80,6 +82,11 @@ class Emulator:
         self.faults.reset()
         self.journal.clear()
         self.clock.reset()
+        if self._reseeded:
+            # Fresh means as configured: a test's reseed must not leak into the next test.
+            self.reseed(self.config.seed, self._configured_world if self._configured_world is not None else self.state.default_world())
+            self._reseeded = False
+            return
         with self.state.lock:
             self.blobs.clear()
             self.state.reset()
@@ -103,6 +110,7 @@ class Emulator:
             new_state.after_load()
             new_state.lock = self.state.lock
             self.state = new_state
+            self._reseeded = True
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Emulator:
         """Serve on a real socket (port 0: any free port)."""

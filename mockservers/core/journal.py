@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 from mockservers.core.clock import VirtualClock
@@ -17,28 +18,94 @@ KEEP_BODY_BYTES = 1024 * 1024
 REDACTED_HEADERS = ()
 
 
-@dataclass
 class Exchange:
-    """One request/response pair."""
+    """One request/response pair.
 
-    seq: int
-    time: str
-    method: str
-    path: str
-    query: str
-    request_headers: dict[str, str]
-    request_body: dict[str, Any]
-    status: int = 0
-    response_headers: dict[str, str] = field(default_factory=dict)
-    response_body: dict[str, Any] = field(default_factory=dict)
-    duration_ms: float = 0.0
-    admin: bool = False
-    fault: str | None = None
-    dropped: bool = False
+    Bodies are kept raw (first bytes, size, type) and summarized on first
+    access, so recording costs next to nothing on requests nobody inspects.
+    """
+
+    FIELDS = (
+        "seq", "time", "method", "path", "query", "request_headers", "request_body", "status",
+        "response_headers", "response_body", "duration_ms", "admin", "fault", "dropped",
+    )
+
+    def __init__(
+        self,
+        seq: int,
+        time: str | float,
+        method: str,
+        path: str,
+        query: str,
+        request_headers: dict[str, str],
+        request_body: dict[str, Any] | None = None,
+        status: int = 0,
+        response_headers: dict[str, str] | None = None,
+        response_body: dict[str, Any] | None = None,
+        duration_ms: float = 0.0,
+        admin: bool = False,
+        fault: str | None = None,
+        dropped: bool = False,
+    ) -> None:
+        # ``time`` may arrive as POSIX seconds and is formatted on first read.
+        self._time: str | float = time
+        self.seq, self.method, self.path, self.query = seq, method, path, query
+        self.request_headers = request_headers
+        self.status = status
+        self.response_headers = response_headers or {}
+        self.duration_ms = duration_ms
+        self.admin, self.fault, self.dropped = admin, fault, dropped
+        self._request_body = request_body
+        self._response_body = response_body
+        self._raw_request: tuple[str, bytes, int] | None = None
+        self._raw_response: tuple[str, bytes, int] | None = None
+
+    @property
+    def time(self) -> str:
+        """When the request arrived, ISO 8601 UTC on the virtual clock."""
+        if not isinstance(self._time, str):
+            stamp = datetime.fromtimestamp(self._time, tz=timezone.utc)
+            self._time = stamp.isoformat().replace("+00:00", "Z")
+        return self._time
+
+    def set_raw_bodies(self, request: tuple[str, bytes, int], response: tuple[str, bytes, int]) -> None:
+        """(content type, first bytes, total size) of each body, summarized lazily."""
+        self._raw_request, self._raw_response = request, response
+        self._request_body = self._response_body = None
+
+    @property
+    def request_body(self) -> dict[str, Any]:
+        """Summary of the request body (size, content_type, json/text when small)."""
+        if self._request_body is None:
+            self._request_body = summarize_body(*self._raw_request) if self._raw_request else {"size": 0, "content_type": ""}
+        return self._request_body
+
+    @request_body.setter
+    def request_body(self, value: dict[str, Any]) -> None:
+        self._request_body = value
+
+    @property
+    def response_body(self) -> dict[str, Any]:
+        """Summary of the response body."""
+        if self._response_body is None:
+            self._response_body = summarize_body(*self._raw_response) if self._raw_response else {"size": 0, "content_type": ""}
+        return self._response_body
+
+    @response_body.setter
+    def response_body(self, value: dict[str, Any]) -> None:
+        self._response_body = value
 
     def to_json(self) -> dict[str, Any]:
         """JSON view (the admin API and exports)."""
-        return asdict(self)
+        return copy.deepcopy({name: getattr(self, name) for name in self.FIELDS})
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Exchange:
+        """Rebuild from :meth:`to_json` output (e.g. GET /__admin/journal)."""
+        return cls(**{name: data[name] for name in cls.FIELDS if name in data})
+
+    def __repr__(self) -> str:
+        return f"<Exchange #{self.seq} {self.method} {self.path} -> {self.status}>"
 
     @property
     def response_json(self) -> Any:
@@ -93,12 +160,11 @@ class Journal:
             seq = self._seq
         return Exchange(
             seq=seq,
-            time=self.clock.now().isoformat().replace("+00:00", "Z"),
+            time=self.clock.time(),
             method=method,
             path=path,
             query=query,
             request_headers=headers,
-            request_body={},
             admin=admin,
         )
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from mockservers.core.faults import sleep_real
-from mockservers.core.journal import KEEP_BODY_BYTES, TeeInput, now_ms, summarize_body
+from mockservers.core.journal import KEEP_BODY_BYTES, TeeInput, now_ms
 
 if TYPE_CHECKING:
     from mockservers.core.emulator import Emulator
@@ -44,8 +44,10 @@ class EmulatorMiddleware:
         def finish(status: int, response_headers: list[tuple[str, str]], head: bytes, total: int) -> None:
             exchange.status = status
             exchange.response_headers = dict(response_headers)
-            exchange.request_body = summarize_body(headers.get("Content-Type", ""), bytes(tee.head), tee.total)
-            exchange.response_body = summarize_body(exchange.response_headers.get("Content-Type", ""), head, total)
+            exchange.set_raw_bodies(
+                (headers.get("Content-Type", ""), bytes(tee.head), tee.total),
+                (exchange.response_headers.get("Content-Type", ""), head, total),
+            )
             exchange.duration_ms = round(now_ms() - started, 3)
             emulator.journal.finish(exchange)
 
@@ -73,6 +75,9 @@ class EmulatorMiddleware:
 
         def recording_start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             captured["status"] = int(status.split(" ", 1)[0])
+            # The server writes Date from the virtual clock; werkzeug's
+            # conditional responses would add a second, wall-clock one.
+            response_headers = [(k, v) for k, v in response_headers if k != "Date"]
             captured["headers"] = response_headers
             return start_response(status, response_headers, exc_info)
 

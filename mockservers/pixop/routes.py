@@ -6,7 +6,7 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, g, jsonify, request, send_file
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 
 from mockservers.core.errors import ApiError, BadRequestError
 from mockservers.pixop import tokens
@@ -25,7 +25,7 @@ def register_routes(app: Flask) -> None:
 
 
 def _state() -> PixopState:
-    return g.emulator.state
+    return current_app.extensions["mockservers"].state
 
 
 def _base() -> str:
@@ -312,7 +312,7 @@ def _upload(video_id: str, light: bool) -> Response:
     try:
         video = _state().upload(team["id"], video_id, blob, storage.filename or "upload", light)
     except ApiError:
-        g.emulator.blobs.delete(blob.key)
+        current_app.extensions["mockservers"].blobs.delete(blob.key)
         raise
     base = _base()
     return jsonify(

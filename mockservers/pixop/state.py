@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any
 
 from faker import Faker
@@ -28,6 +29,7 @@ QUALITY_METRICS = ("sharpness", "noise", "blockiness", "colorfulness")
 TOKEN_LIFETIME = tokens.TOKEN_LIFETIME_SECONDS
 
 
+@lru_cache(maxsize=8192)
 def pixop_time(epoch: float) -> str:
     """Pixop's documented timestamp format, UTC: ``YYYY-MM-DD hh:mm:ss``."""
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jwt
@@ -50,7 +50,16 @@ def auth_error(code: str, message: str, status: int = 401) -> ApiError:
 
 
 def unverified_claims(token: str) -> dict[str, Any]:
-    """Claims read without checking the signature (to find whose key to check it with)."""
+    """Claims read without checking the signature (to find whose key to check it with).
+
+    A copy of a cached parse: clients send the same token many times and
+    PyJWT's pure-Python base64 checks dominate a request's cost otherwise.
+    """
+    return dict(_parse(token))
+
+
+@lru_cache(maxsize=4096)
+def _parse(token: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
         claims = jwt.decode(token, options={"verify_signature": False})
@@ -63,8 +72,13 @@ def unverified_claims(token: str) -> dict[str, Any]:
     return claims
 
 
-def verify_signature(token: str, public_pem: str) -> None:
-    """Check the signature only; time claims are checked against the virtual clock by the caller."""
+@lru_cache(maxsize=4096)
+def verify_signature(token: str, public_pem: str) -> bool:
+    """Check the signature only; time claims are checked against the virtual clock by the caller.
+
+    Cached per (token, key): a rotated key is a different cache key, so old
+    tokens still fail; failures raise and are never cached.
+    """
     try:
         jwt.decode(
             token,
@@ -79,6 +93,7 @@ def verify_signature(token: str, public_pem: str) -> None:
         ) from None
     except jwt.PyJWTError as exc:
         raise auth_error("InvalidJWTTokenFoundException", f"the JWT token could not be interpreted: {exc}") from None
+    return True
 
 
 def check_times(claims: dict[str, Any], now: float) -> None:
