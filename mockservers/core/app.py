@@ -6,11 +6,10 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Request, Response, request
+from flask import Flask, Request, Response
 from werkzeug.exceptions import HTTPException
 
 from mockservers.core.admin import admin_blueprint
-from mockservers.core.blobs import BlobWriter
 from mockservers.core.errors import ApiError
 from mockservers.core.middleware import EmulatorMiddleware
 
@@ -49,12 +48,6 @@ def build_app(emulator: Emulator, register_routes: Callable[[Flask], None], rend
     app.url_map.strict_slashes = False
     app.register_blueprint(admin_blueprint)
     register_routes(app)
-
-    @app.teardown_request
-    def _discard_uncommitted_uploads(_exc: BaseException | None) -> None:
-        for writer in request.environ.get("mockservers.writers", ()):
-            if isinstance(writer, BlobWriter) and not writer.closed:
-                writer.discard()
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:

@@ -40,6 +40,7 @@ class BlobWriter:
         self._md5 = hashlib.md5(usedforsecurity=False)
         self.size = 0
         self.closed = False
+        self.committed = False
 
     def write(self, data: bytes) -> int:
         """Append bytes."""
@@ -73,6 +74,7 @@ class BlobWriter:
     def commit(self, key: str | None = None) -> BlobInfo:
         """Close and register as a blob; returns its info."""
         self.close()
+        self.committed = True
         return self._store.adopt(self.path, self.size, self._md5.hexdigest(), key)
 
     def discard(self) -> None:

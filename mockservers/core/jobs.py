@@ -99,6 +99,8 @@ class Scheduler:
             # clock jump): the outer loop re-checks the queue head after the
             # action returns, so the new event still fires, in time order.
             return 0
+        if not self._queue:  # fast path on every request; a racing schedule() fires itself
+            return 0
         fired = 0
         # One firer at a time keeps events in order even when a request and
         # the waiter thread notice the same due time together.

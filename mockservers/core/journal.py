@@ -37,10 +37,10 @@ class Exchange:
         method: str,
         path: str,
         query: str,
-        request_headers: dict[str, str],
+        request_headers: dict[str, str] | list[tuple[str, str]],
         request_body: dict[str, Any] | None = None,
         status: int = 0,
-        response_headers: dict[str, str] | None = None,
+        response_headers: dict[str, str] | list[tuple[str, str]] | None = None,
         response_body: dict[str, Any] | None = None,
         duration_ms: float = 0.0,
         admin: bool = False,
@@ -50,15 +50,47 @@ class Exchange:
         # ``time`` may arrive as POSIX seconds and is formatted on first read.
         self._time: str | float = time
         self.seq, self.method, self.path, self.query = seq, method, path, query
-        self.request_headers = request_headers
+        self.request_headers = request_headers  # type: ignore[assignment]
         self.status = status
-        self.response_headers = response_headers or {}
+        self.response_headers = response_headers or {}  # type: ignore[assignment]
         self.duration_ms = duration_ms
         self.admin, self.fault, self.dropped = admin, fault, dropped
         self._request_body = request_body
         self._response_body = response_body
         self._raw_request: tuple[str, bytes, int] | None = None
         self._raw_response: tuple[str, bytes, int] | None = None
+
+    @property
+    def request_headers(self) -> dict[str, str]:
+        """Request headers by their usual names."""
+        raw = self._request_headers
+        if isinstance(raw, list):  # WSGI environ pairs recorded by the middleware
+            named = {}
+            for key, value in raw:
+                if key == "CONTENT_TYPE":
+                    named["Content-Type"] = value
+                elif key == "CONTENT_LENGTH":
+                    named["Content-Length"] = value
+                else:
+                    named[key[5:].replace("_", "-").title()] = value
+            self._request_headers = raw = named
+        return raw
+
+    @request_headers.setter
+    def request_headers(self, value: dict[str, str] | list[tuple[str, str]]) -> None:
+        self._request_headers = value
+
+    @property
+    def response_headers(self) -> dict[str, str]:
+        """Response headers."""
+        raw = self._response_headers
+        if isinstance(raw, list):
+            self._response_headers = raw = dict(raw)
+        return raw
+
+    @response_headers.setter
+    def response_headers(self, value: dict[str, str] | list[tuple[str, str]]) -> None:
+        self._response_headers = value
 
     @property
     def time(self) -> str:
@@ -153,7 +185,7 @@ class Journal:
             self._entries.clear()
             self._seq = 0
 
-    def begin(self, method: str, path: str, query: str, headers: dict[str, str], admin: bool) -> Exchange:
+    def begin(self, method: str, path: str, query: str, headers: dict[str, str] | list[tuple[str, str]], admin: bool) -> Exchange:
         """Start an exchange (recorded when :meth:`finish` is called)."""
         with self._lock:
             self._seq += 1

@@ -31,22 +31,25 @@ class EmulatorMiddleware:
         path = environ.get("PATH_INFO", "") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         admin = path.startswith(ADMIN_PREFIX)
-        headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
-        if environ.get("CONTENT_TYPE"):
-            headers["Content-Type"] = environ["CONTENT_TYPE"]
-        if environ.get("CONTENT_LENGTH"):
-            headers["Content-Length"] = environ["CONTENT_LENGTH"]
+        # Raw environ pairs; the journal turns them into header names on first read.
+        headers = [(k, v) for k, v in environ.items() if k[:5] == "HTTP_" or k in ("CONTENT_TYPE", "CONTENT_LENGTH")]
         exchange = emulator.journal.begin(method, path, environ.get("QUERY_STRING", ""), headers, admin)
         tee = TeeInput(environ["wsgi.input"])
         environ["wsgi.input"] = tee
         emulator.scheduler.run_due()
 
         def finish(status: int, response_headers: list[tuple[str, str]], head: bytes, total: int) -> None:
+            # Upload parts the view did not commit (errors, extra fields) are removed.
+            # (Flask has closed them by now; closing is not committing.)
+            for writer in environ.get("mockservers.writers", ()):
+                if not writer.committed:
+                    writer.discard()
             exchange.status = status
-            exchange.response_headers = dict(response_headers)
+            exchange.response_headers = response_headers
+            response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
             exchange.set_raw_bodies(
-                (headers.get("Content-Type", ""), bytes(tee.head), tee.total),
-                (exchange.response_headers.get("Content-Type", ""), head, total),
+                (environ.get("CONTENT_TYPE", ""), bytes(tee.head), tee.total),
+                (response_type, head, total),
             )
             exchange.duration_ms = round(now_ms() - started, 3)
             emulator.journal.finish(exchange)

@@ -86,8 +86,8 @@ def _bearer() -> str:
 
 def _identity(allow_basic: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
     """(user, team) from a bearer token, or from Basic credentials where the seed allows them."""
-    auth = request.authorization
-    if allow_basic and auth is not None and auth.type == "basic":
+    auth = request.authorization if allow_basic else None
+    if auth is not None and auth.type == "basic":
         user = _state().login(auth.username or "", auth.password or "")
         return user, _state().db["teams"][user["teams"][0]]
     return _state().authenticate(_bearer())
