@@ -15,6 +15,10 @@ def exchange_violations(provider: str, exchanges: Iterable[Exchange], check_requ
     for exchange in exchanges:
         if exchange.fault is not None or exchange.dropped:
             continue
+        if exchange.status >= 500:
+            # An emulator-side failure is only ever one a test asked for (a fault rule).
+            found.append(Violation(f"{exchange.method} {exchange.path}", "status", "", f"server error {exchange.status}"))
+            continue
         contracts = contract_set("admin" if exchange.admin else provider)
         body = exchange.response_body
         if body.get("truncated") and _is_json(body.get("content_type", "")):

@@ -7,6 +7,7 @@ import json
 
 import jwt
 import pytest
+from pixop_asserts import assert_error
 
 from mockservers.pixop import tokens
 
@@ -16,30 +17,6 @@ AUTH_SECRET = "/accounts/v1/generate-auth-secret"
 SIGNATURE_SECRET = "/accounts/v1/generate-signature-secret"
 UPDATE_PASSWORD = "/accounts/v1/update-password"
 TOKEN_LIFETIME = 15 * 60  # seed: "A JWT token is valid for 15 minutes."
-
-
-@pytest.fixture(autouse=True)
-def _no_server_errors(pixop):
-    """No exchange in this file may answer 5xx, whatever the test sent."""
-    yield
-    errors = [
-        f"{e.method} {e.path} -> {e.status}"
-        for e in pixop.journal.entries(include_admin=True)
-        if e.status >= 500
-    ]
-    assert errors == []
-
-
-def assert_error(response, status: int, exception: str | None = None) -> dict:
-    """A Pixop failure: the status and the documented {"exception", "errorMessage"} body."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"exception", "errorMessage"}
-    assert isinstance(body["exception"], str) and body["exception"].endswith("Exception")
-    assert isinstance(body["errorMessage"], str) and body["errorMessage"]
-    if exception is not None:
-        assert body["exception"] == exception, body
-    return body
 
 
 def bearer(token: str) -> dict[str, str]:

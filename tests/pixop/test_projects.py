@@ -6,33 +6,10 @@ import math
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from pixop_asserts import assert_error
 
 PROJECTS = "/videos/v1/projects"
 PROJECT = "/videos/v1/project"
-
-
-@pytest.fixture(autouse=True)
-def _no_server_errors(pixop):
-    """No exchange in this file may answer 5xx, whatever the test sent."""
-    yield
-    errors = [
-        f"{e.method} {e.path} -> {e.status}"
-        for e in pixop.journal.entries(include_admin=True)
-        if e.status >= 500
-    ]
-    assert errors == []
-
-
-def assert_error(response, status: int, exception: str | None = None) -> dict:
-    """A Pixop failure: the status and the documented {"exception", "errorMessage"} body."""
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"exception", "errorMessage"}
-    assert isinstance(body["exception"], str) and body["exception"].endswith("Exception")
-    assert isinstance(body["errorMessage"], str) and body["errorMessage"]
-    if exception is not None:
-        assert body["exception"] == exception, body
-    return body
 
 
 def team_projects(pixop, team_id: str) -> list[dict]:

@@ -6,6 +6,7 @@ import os
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from pixop_asserts import assert_error
 
 from mockservers.core.media import probe_media
 from mockservers.core.paths import fixtures_dir
@@ -13,31 +14,6 @@ from mockservers.core.paths import fixtures_dir
 VIDEOS = "/videos/v1/videos"
 VIDEO = "/videos/v1/video"
 SMALL_MOV = fixtures_dir() / "media" / "small.mov"
-
-
-@pytest.fixture(autouse=True)
-def _no_server_errors(pixop):
-    """No exchange in this file may answer 5xx, whatever the test sent."""
-    yield
-    errors = [
-        f"{e.method} {e.path} -> {e.status}"
-        for e in pixop.journal.entries(include_admin=True)
-        if e.status >= 500
-    ]
-    assert errors == []
-
-
-def assert_error(response, status: int, exception: str | None = None) -> dict:
-    """A Pixop failure: the status and the documented {"exception", "errorMessage"} body."""
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert set(body) == {"exception", "errorMessage"}
-    assert isinstance(body["exception"], str) and body["exception"].endswith("Exception")
-    assert isinstance(body["errorMessage"], str) and body["errorMessage"]
-    if exception is not None:
-        assert body["exception"] == exception, body
-    return body
 
 
 def list_all(client, **params) -> dict:
