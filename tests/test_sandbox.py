@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -32,13 +31,10 @@ def sandbox(tmp_path: Path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    # Wait for the info file: the process writes it once its sockets listen.
-    for _ in range(600):
-        if info_file.exists() and info_file.stat().st_size:
-            break
-        if process.poll() is not None:
-            raise AssertionError(process.stderr.read() if process.stderr else "sandbox exited")
-        time.sleep(0.02)  # polling a child process's start-up, not waiting on API time
+    # The header line is printed after the sockets listen and the info file is written.
+    header = process.stdout.readline() if process.stdout else ""
+    if not header.startswith("provider"):
+        raise AssertionError(process.stderr.read() if process.stderr else "sandbox exited")
     info = json.loads(info_file.read_text())
     yield process, info
     if process.poll() is None:
