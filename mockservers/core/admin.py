@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError
-from mockservers.core.faults import FaultSpecError
+from mockservers.core.faults import FaultSpecError, parse_rule
 
 if TYPE_CHECKING:
     from mockservers.core.emulator import Emulator
@@ -125,8 +125,6 @@ def add_faults() -> Response:
     faults = _emulator().faults
     added = []
     try:
-        from mockservers.core.faults import parse_rule
-
         rules = [parse_rule(item) for item in items]
     except (FaultSpecError, TypeError) as exc:
         raise ApiError(400, f"bad fault rule: {exc}") from None

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from mockservers.core.admin import admin_blueprint
@@ -82,22 +82,16 @@ def build_app(emulator: Emulator, register_routes: Callable[[Flask], None], rend
 
 
 def _is_admin() -> bool:
-    from flask import request
-
     return request.path.startswith("/__admin")
 
 
 def _admin_error(status: int, message: str) -> Response:
-    from flask import jsonify
-
     response = jsonify({"error": message, "status": status})
     response.status_code = status
     return response
 
 
 def _http_message(error: HTTPException) -> str:
-    from flask import request
-
     if error.code == 404:
         return f"no such endpoint: {request.method} {request.path}"
     if error.code == 405:

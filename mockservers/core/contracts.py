@@ -124,7 +124,7 @@ class ContractSet:
         if endpoint is None:
             # Undocumented routes answer the provider's not-found/wrong-verb error.
             endpoint_name = f"{method} {path}"
-            if status in (404, 405) and "default" in self._fallback_responses():
+            if status in (404, 405) and "error.json" in self._schemas:
                 if method.upper() == "HEAD":
                     return []
                 return self.check("error.json", response_json, endpoint_name, "response") if has_body else []
@@ -145,9 +145,6 @@ class ContractSet:
         if not has_body:
             return [*found, Violation(name, "response", "", f"status {status} must have a JSON body")]
         return found + self.check(schema_name, response_json, name, "response")
-
-    def _fallback_responses(self) -> dict[str, str]:
-        return {"default": "error.json"} if "error.json" in self._schemas else {}
 
 
 @cache

@@ -15,7 +15,6 @@ from mockservers.core.clock import VirtualClock
 # Bodies up to this size are kept whole (and parsed when JSON) so tests can
 # inspect them and contracts can be checked; larger ones keep only a summary.
 KEEP_BODY_BYTES = 1024 * 1024
-REDACTED_HEADERS = ()
 
 
 class Exchange:
@@ -109,7 +108,7 @@ class Exchange:
     def request_body(self) -> dict[str, Any]:
         """Summary of the request body (size, content_type, json/text when small)."""
         if self._request_body is None:
-            self._request_body = summarize_body(*self._raw_request) if self._raw_request else {"size": 0, "content_type": ""}
+            self._request_body = _summary(self._raw_request)
         return self._request_body
 
     @request_body.setter
@@ -120,7 +119,7 @@ class Exchange:
     def response_body(self) -> dict[str, Any]:
         """Summary of the response body."""
         if self._response_body is None:
-            self._response_body = summarize_body(*self._raw_response) if self._raw_response else {"size": 0, "content_type": ""}
+            self._response_body = _summary(self._raw_response)
         return self._response_body
 
     @response_body.setter
@@ -148,6 +147,10 @@ class Exchange:
     def request_json(self) -> Any:
         """The parsed JSON request body, or None."""
         return self.request_body.get("json")
+
+
+def _summary(raw: tuple[str, bytes, int] | None) -> dict[str, Any]:
+    return summarize_body(*raw) if raw else {"size": 0, "content_type": ""}
 
 
 def summarize_body(content_type: str, data: bytes, total: int) -> dict[str, Any]:

@@ -35,15 +35,20 @@ def _base() -> str:
 
 
 # -- request parsing -----------------------------------------------------------
-def _json_body(allowed: set[str], optional: bool = False) -> dict[str, Any]:
-    raw = request.get_data(cache=True)
-    if not raw.strip():
+def _json(optional: bool = False) -> Any:
+    """The parsed JSON body, whatever the Content-Type; an empty optional body is ``{}``."""
+    if not request.get_data(cache=True).strip():
         if optional:
             return {}
         raise BadRequestError("a JSON request body is required")
     data = request.get_json(force=True, silent=True)
     if data is None:
         raise BadRequestError("the request body is not valid JSON")
+    return data
+
+
+def _json_body(allowed: set[str], optional: bool = False) -> dict[str, Any]:
+    data = _json(optional)
     if not isinstance(data, dict):
         raise BadRequestError("the request body must be a JSON object")
     unknown = sorted(set(data) - allowed)
@@ -263,10 +268,8 @@ def delete_video(video_id: str) -> Response:
 def process_video(video_id: str) -> Response:
     """Start processing into a new child video."""
     user, team = _identity()
-    body = _json_body(set(), optional=True) if not request.get_data(cache=True).strip() else request.get_json(force=True, silent=True)
-    if body is None:
-        raise BadRequestError("the request body is not valid JSON")
-    child = _state().process(team["id"], user["id"], video_id, body)
+    # plan_processing checks the shape itself, naming nested fields (resolution->width).
+    child = _state().process(team["id"], user["id"], video_id, _json(optional=True))
     base = _base()
     return jsonify(
         {
