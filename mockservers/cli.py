@@ -12,6 +12,10 @@ from typing import Any
 
 from mockservers.core.emulator import Emulator, EmulatorConfig
 from mockservers.registry import PROVIDERS, create_emulator, provider
+from mockservers.s3 import S3Endpoint
+
+# The shared S3 endpoint's sandbox port (--port s3=PORT overrides).
+S3_DEFAULT_PORT = 8710
 
 
 def _pairs(values: list[str], what: str) -> dict[str, str]:
@@ -20,7 +24,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
         name, sep, rest = value.partition("=")
         if not sep or not rest:
             raise SystemExit(f"mockservers: {what} must look like PROVIDER=VALUE, not {value!r}")
-        if name not in PROVIDERS:
+        if name not in PROVIDERS and not (what == "--port" and name == "s3"):
             raise SystemExit(f"mockservers: unknown provider {name!r} in {what}; known: {', '.join(PROVIDERS)}")
         found[name] = rest
     return found
@@ -41,6 +45,13 @@ def _settings(values: list[str]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _shown(credentials: dict[str, Any]) -> str:
+    # A PEM key or other multi-line value would break the table; it is in --info-file.
+    return " ".join(
+        f"{k}=<see --info-file>" if isinstance(v, str) and "\n" in v else f"{k}={v}" for k, v in credentials.items()
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The CLI's argument parser."""
     parser = argparse.ArgumentParser(prog="mockservers", description="Offline emulators of media-platform APIs.")
@@ -48,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve emulators on localhost with seeded demo data (Ctrl-C stops)")
     serve.add_argument("providers", nargs="*", metavar="PROVIDER", help=f"which to serve (default: all of {', '.join(PROVIDERS)})")
     serve.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1, loopback only)")
-    serve.add_argument("--port", action="append", default=[], metavar="PROVIDER=PORT", help="override a provider's default port (0: any free port)")
+    serve.add_argument("--port", action="append", default=[], metavar="PROVIDER=PORT", help="override a provider's (or s3's) default port (0: any free port)")
     serve.add_argument("--seed", type=int, default=0, help="seed of the demo world (same seed, same world)")
     serve.add_argument("--world", action="append", default=[], metavar="[PROVIDER=]FILE", help="world file (JSON) instead of the shipped one")
     serve.add_argument("--setting", action="append", default=[], metavar="PROVIDER.KEY=VALUE", help="provider knob, e.g. pixop.ingest_seconds=1")
@@ -76,24 +87,31 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
             return 2
     settings = _settings(args.setting)
     emulators: dict[str, Emulator] = {}
+    # One S3 endpoint for every provider whose clients upload to S3.
+    s3 = S3Endpoint(args.host, ports.get("s3", S3_DEFAULT_PORT)) if any(provider(n).uses_s3 for n in names) else None
     try:
+        if s3 is not None:
+            s3.start()
         for name in names:
-            config = EmulatorConfig(seed=args.seed, world=worlds.get(name), settings=settings.get(name, {}))
+            config = EmulatorConfig(seed=args.seed, world=worlds.get(name), settings=settings.get(name, {}), s3=s3)
             emulator = create_emulator(name, config)
             emulator.start(args.host, ports.get(name, provider(name).default_port))
             emulators[name] = emulator
     except (OSError, ValueError) as exc:
         for emulator in emulators.values():
             emulator.close()
+        if s3 is not None:
+            s3.stop()
         print(f"mockservers: cannot start: {exc}", file=sys.stderr)
         return 1
-    info = {name: {"base_url": e.base_url, "credentials": e.credentials} for name, e in emulators.items()}
+    info: dict[str, Any] = {name: {"base_url": e.base_url, "credentials": e.credentials} for name, e in emulators.items()}
+    if s3 is not None:
+        info["s3"] = {"base_url": s3.url, "credentials": s3.info()}
     if args.info_file:
         args.info_file.write_text(json.dumps(info, indent=2) + "\n")
     print(f"{'provider':<14} {'base URL':<28} credentials")
     for name, item in info.items():
-        creds = " ".join(f"{k}={v}" for k, v in item["credentials"].items())
-        print(f"{name:<14} {item['base_url']:<28} {creds}")
+        print(f"{name:<14} {item['base_url']:<28} {_shown(item['credentials'])}")
     print("admin API on each base URL under /__admin/ ; Ctrl-C stops.", flush=True)
     stop = stop or threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set()) if threading.current_thread() is threading.main_thread() else None
@@ -105,6 +123,8 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
     finally:
         for emulator in emulators.values():
             emulator.close()
+        if s3 is not None:
+            s3.stop()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
         print("mockservers: stopped.", flush=True)
@@ -118,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in PROVIDERS:
             spec = provider(name)
             print(f"{name:<14} port {spec.default_port:<6} {spec.title}")
+        print(f"{'s3':<14} port {S3_DEFAULT_PORT:<6} S3 endpoint (moto server), served along with providers that use S3")
         return 0
     return serve(args)
 

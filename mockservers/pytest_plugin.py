@@ -4,6 +4,7 @@ Fixtures (per provider NAME, here ``pixop``):
   NAME_server   session-scoped running Emulator (override to change world/address)
   NAME          function-scoped handle: the same emulator, reset before the test
   mockservers_config  session-scoped dict of EmulatorConfig fields (override it)
+  mockservers_s3      session-scoped S3 endpoint (moto server) shared by providers that use S3
 With ``mockservers_validate_contracts = true`` (ini) or ``--mockservers-validate``,
 every exchange a test causes is checked against the provider's contracts at
 teardown, and a violation fails the test.
@@ -19,7 +20,8 @@ import pytest
 
 from mockservers.core.contracts import Violation
 from mockservers.core.emulator import Emulator, EmulatorConfig
-from mockservers.registry import PROVIDERS, create_emulator
+from mockservers.registry import PROVIDERS, create_emulator, provider
+from mockservers.s3 import S3Endpoint
 from mockservers.validation import exchange_violations
 
 
@@ -48,6 +50,16 @@ def mockservers_host(pytestconfig: pytest.Config) -> str:
     return os.environ.get("MOCKSERVERS_HOST") or str(pytestconfig.getini("mockservers_host"))
 
 
+@pytest.fixture(scope="session")
+def mockservers_s3(mockservers_host: str) -> Iterator[S3Endpoint]:
+    """The real S3-compatible endpoint (moto's server); port from MOCKSERVERS_S3_PORT, default free."""
+    endpoint = S3Endpoint(mockservers_host, int(os.environ.get("MOCKSERVERS_S3_PORT", "0"))).start()
+    try:
+        yield endpoint
+    finally:
+        endpoint.stop()
+
+
 def _validate_enabled(config: pytest.Config) -> bool:
     option = config.getoption("--mockservers-validate")
     return bool(option) if option is not None else bool(config.getini("mockservers_validate_contracts"))
@@ -60,8 +72,10 @@ def check_contracts(emulator: Emulator) -> list[Violation]:
 
 def _server_fixture(name: str) -> Any:
     @pytest.fixture(scope="session", name=f"{name}_server")
-    def server(mockservers_config: dict[str, Any], mockservers_host: str) -> Iterator[Emulator]:
+    def server(mockservers_config: dict[str, Any], mockservers_host: str, request: pytest.FixtureRequest) -> Iterator[Emulator]:
         config = {k: v for k, v in mockservers_config.items() if k in EmulatorConfig.__dataclass_fields__}
+        if provider(name).uses_s3:
+            config.setdefault("s3", request.getfixturevalue("mockservers_s3"))
         emulator = create_emulator(name, EmulatorConfig(**config))
         port = int(os.environ.get(f"MOCKSERVERS_{name.upper()}_PORT", "0"))
         emulator.start(mockservers_host, port)

@@ -19,6 +19,7 @@ from mockservers.core.jobs import Scheduler
 from mockservers.core.journal import Journal
 from mockservers.core.server import ServerThread
 from mockservers.core.state import BaseState, StateContext
+from mockservers.s3 import S3Endpoint
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class Provider:
     register_routes: Callable[[Flask], None]
     render_error: Callable[[ApiError], Response]
     default_settings: dict[str, Any] = field(default_factory=dict)
+    # Whether clients upload to S3 (the shared moto endpoint in mockservers.s3).
+    uses_s3: bool = False
 
 
 @dataclass
@@ -40,13 +43,16 @@ class EmulatorConfig:
 
     ``world`` is a world file path or an already-loaded dict (None: the
     provider's default world in fixtures/). ``settings`` are provider knobs,
-    e.g. Pixop's ``ingest_seconds``.
+    e.g. Pixop's ``ingest_seconds``. ``s3`` is a shared
+    :class:`mockservers.s3.S3Endpoint` for providers that use S3 (None: the
+    emulator starts its own on a free port when it first needs one).
     """
 
     seed: int = 0
     world: str | Path | dict[str, Any] | None = None
     blob_dir: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
+    s3: Any = None
 
 
 def load_world(world: str | Path | dict[str, Any] | None) -> dict[str, Any] | None:
@@ -68,7 +74,12 @@ class Emulator:
         self.faults = FaultRegistry(self.clock, self.config.seed)
         self.journal = Journal(self.clock)
         settings = {**provider.default_settings, **self.config.settings}
-        self.context = StateContext(self.clock, self.scheduler, self.blobs, settings)
+        self.s3: S3Endpoint | None = None
+        self._owns_s3 = False
+        if provider.uses_s3:
+            self._owns_s3 = self.config.s3 is None
+            self.s3 = self.config.s3 or S3Endpoint()
+        self.context = StateContext(self.clock, self.scheduler, self.blobs, settings, self.s3)
         self._configured_world = load_world(self.config.world)
         self.state: BaseState = provider.state_class(self.context, self.config.seed, self._configured_world)
         self._reseeded = False
@@ -90,6 +101,7 @@ class Emulator:
         with self.state.lock:
             self.blobs.clear()
             self.state.reset()
+            self._prepare_buckets(empty=True)
 
     def reseed(self, seed: int | None = None, world: dict[str, Any] | str | Path | None = None) -> None:
         """Swap in a world built from a new seed and/or world; on error nothing changes."""
@@ -111,10 +123,23 @@ class Emulator:
             new_state.lock = self.state.lock
             self.state = new_state
             self._reseeded = True
+            self._prepare_buckets(empty=True)
+
+    def _prepare_buckets(self, empty: bool) -> None:
+        # The world's buckets exist on the S3 endpoint; on reset they are emptied so no upload leaks.
+        if self.s3 is None:
+            return
+        for bucket in self.state.s3_buckets():
+            self.s3.ensure_bucket(bucket)
+            if empty:
+                self.s3.empty_bucket(bucket)
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Emulator:
         """Serve on a real socket (port 0: any free port)."""
         if self._server is None:
+            if self.s3 is not None:
+                self.s3.start(host)
+                self._prepare_buckets(empty=False)
             self._server = ServerThread(self.app, host, port, clock=self.clock).start()
             self.scheduler.start()
         return self
@@ -127,9 +152,11 @@ class Emulator:
         self.scheduler.stop()
 
     def close(self) -> None:
-        """Stop and remove the blob files."""
+        """Stop, remove the blob files, and stop the S3 endpoint if this emulator started it."""
         self.stop()
         self.blobs.close()
+        if self._owns_s3 and self.s3 is not None:
+            self.s3.stop()
 
     def __enter__(self) -> Emulator:
         return self.start()

@@ -25,6 +25,8 @@ class StateContext:
     scheduler: Scheduler
     blobs: BlobStore
     settings: dict[str, Any] = field(default_factory=dict)
+    # mockservers.s3.S3Endpoint for providers whose clients upload to S3, else None.
+    s3: Any = None
 
 
 class BaseState:
@@ -76,6 +78,10 @@ class BaseState:
     def credentials(self) -> dict[str, Any]:
         """Demo credentials a user of the sandbox or fixtures can log in with."""
         return {}
+
+    def s3_buckets(self) -> list[str]:
+        """Buckets this world keeps on the shared S3 endpoint (created on start, emptied on reset)."""
+        return []
 
     # -- shared ------------------------------------------------------------
     def reset(self) -> None:
