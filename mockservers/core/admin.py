@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError
 from mockservers.core.faults import FaultSpecError, parse_rule
+from mockservers.core.openapi import openapi_copy
 
 if TYPE_CHECKING:
     from mockservers.core.emulator import Emulator
@@ -41,6 +42,15 @@ def info() -> Response:
             "seed": emulator.state.seed,
         }
     )
+
+
+@admin_blueprint.get("/openapi.json")
+def openapi() -> Response:
+    """The provider's OpenAPI 3.1 document, assembled from its contracts."""
+    emulator = _emulator()
+    document = openapi_copy(emulator.provider.name, emulator.provider.title)
+    document["servers"] = [{"url": request.host_url.rstrip("/"), "description": "this emulator"}]
+    return jsonify(document)
 
 
 @admin_blueprint.post("/reset")
@@ -91,7 +101,7 @@ def move_clock() -> Response:
 
 @admin_blueprint.get("/journal")
 def get_journal() -> Response:
-    """Recorded exchanges; filters: method, path (exact or prefix*), status, include_admin."""
+    """Recorded exchanges; filters: method, path (exact or prefix*), status, include_admin, include_outbound."""
     status_arg = request.args.get("status")
     if status_arg is not None and not status_arg.isdigit():
         raise ApiError(400, "status must be an integer")
@@ -100,6 +110,7 @@ def get_journal() -> Response:
         path=request.args.get("path"),
         status=int(status_arg) if status_arg else None,
         include_admin=request.args.get("include_admin", "false").lower() in ("1", "true", "yes"),
+        include_outbound=request.args.get("include_outbound", "false").lower() in ("1", "true", "yes"),
     )
     return jsonify({"count": len(entries), "entries": [e.to_json() for e in entries]})
 

@@ -51,6 +51,7 @@ class ContractSet:
         self.provider = provider
         self.root = (root or contracts_dir()) / provider
         index = json.loads((self.root / "endpoints.json").read_text())
+        self.index: dict[str, Any] = index
         self.endpoints = [
             Endpoint(
                 operation=e["operation"],
@@ -86,6 +87,11 @@ class ContractSet:
                 found = Draft202012Validator(self._schemas[name], registry=self._registry)
                 self._validators[name] = found
             return found
+
+    @property
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        """Every schema document by file name."""
+        return self._schemas
 
     def schema(self, name: str) -> dict[str, Any]:
         """A schema document by file name."""

@@ -12,6 +12,7 @@ from flask import Flask, Response
 
 from mockservers.core.app import build_app
 from mockservers.core.blobs import BlobStore
+from mockservers.core.callbacks import CallbackDispatcher
 from mockservers.core.clock import VirtualClock
 from mockservers.core.errors import ApiError
 from mockservers.core.faults import FaultRegistry
@@ -35,6 +36,9 @@ class Provider:
     default_settings: dict[str, Any] = field(default_factory=dict)
     # Whether clients upload to S3 (the shared moto endpoint in mockservers.s3).
     uses_s3: bool = False
+    # The provider's real hostnames (fnmatch globs) -> path prefix the emulator serves them under;
+    # mockservers.intercept routes requests to these hosts into the emulator in-process.
+    hosts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -73,13 +77,15 @@ class Emulator:
         self.blobs = BlobStore(self.config.blob_dir)
         self.faults = FaultRegistry(self.clock, self.config.seed)
         self.journal = Journal(self.clock)
+        # Outbound callbacks (webhooks): a worker thread, started on the first send.
+        self.callbacks = CallbackDispatcher(self.clock, self.scheduler, self.journal)
         settings = {**provider.default_settings, **self.config.settings}
         self.s3: S3Endpoint | None = None
         self._owns_s3 = False
         if provider.uses_s3:
             self._owns_s3 = self.config.s3 is None
             self.s3 = self.config.s3 or S3Endpoint()
-        self.context = StateContext(self.clock, self.scheduler, self.blobs, settings, self.s3)
+        self.context = StateContext(self.clock, self.scheduler, self.blobs, settings, self.s3, self.callbacks)
         self._configured_world = load_world(self.config.world)
         self.state: BaseState = provider.state_class(self.context, self.config.seed, self._configured_world)
         self._reseeded = False
@@ -90,6 +96,7 @@ class Emulator:
     def reset(self) -> None:
         """Everything back to fresh: state, blobs, scheduled events, faults, journal, clock."""
         self.scheduler.clear()
+        self.callbacks.reset()
         self.faults.reset()
         self.journal.clear()
         self.clock.reset()
@@ -118,6 +125,7 @@ class Emulator:
             raise ValueError(f"the world yields no demo credentials ({type(exc).__name__}: {exc})") from None
         with self.state.lock:
             self.scheduler.clear()
+            self.callbacks.reset()
             self.blobs.clear()
             new_state.after_load()
             new_state.lock = self.state.lock
@@ -137,11 +145,20 @@ class Emulator:
     def start(self, host: str = "127.0.0.1", port: int = 0) -> Emulator:
         """Serve on a real socket (port 0: any free port)."""
         if self._server is None:
-            if self.s3 is not None:
-                self.s3.start(host)
-                self._prepare_buckets(empty=False)
+            self.start_background(host)
             self._server = ServerThread(self.app, host, port, clock=self.clock).start()
-            self.scheduler.start()
+            self.context.base_url = self._server.base_url
+        return self
+
+    def start_background(self, host: str = "127.0.0.1") -> Emulator:
+        """Start what runs beside the HTTP server (S3 endpoint, scheduler waiter), without a socket of its own.
+
+        For in-process use (mockservers.intercept calls ``app`` directly); idempotent.
+        """
+        if self.s3 is not None:
+            self.s3.start(host)
+            self._prepare_buckets(empty=False)
+        self.scheduler.start()
         return self
 
     def stop(self) -> None:
@@ -149,11 +166,13 @@ class Emulator:
         if self._server is not None:
             self._server.stop()
             self._server = None
+            self.context.base_url = None
         self.scheduler.stop()
 
     def close(self) -> None:
         """Stop, remove the blob files, and stop the S3 endpoint if this emulator started it."""
         self.stop()
+        self.callbacks.close()
         self.blobs.close()
         if self._owns_s3 and self.s3 is not None:
             self.s3.stop()

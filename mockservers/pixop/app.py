@@ -19,6 +19,7 @@ PROVIDER = Provider(
     register_routes=register_routes,
     render_error=render_error,
     default_settings={"ingest_seconds": 3.0, "process_seconds": 4.0},
+    hosts={"staging-api.pixop.com": "", "api.pixop.com": ""},
 )
 
 

@@ -1,0 +1,1 @@
+"""Contract conformance: check live servers (`contracts check`) and recorded traffic (`verify-journal`)."""

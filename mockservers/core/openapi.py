@@ -1,0 +1,125 @@
+"""One OpenAPI 3.1 document per provider, assembled from its JSON Schema contracts.
+
+The contracts stay the single source: each schema file becomes a component
+(``#/components/schemas/<file stem>``) with its ``$ref``s rewritten to point
+inside the document, so the result is self-contained and any OpenAPI tool
+(Schemathesis, code generators, Swagger UI) can read it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from functools import cache
+from typing import Any
+
+from mockservers.core.contracts import ContractSet, Endpoint, contract_set
+
+# werkzeug converters -> JSON Schema of the path parameter.
+_CONVERTERS = {"int": {"type": "integer", "minimum": 0}, "float": {"type": "number"}}
+_RULE_PART = re.compile(r"<(?:(?P<converter>[a-zA-Z_]+)(?:\([^)]*\))?:)?(?P<name>[a-zA-Z_][a-zA-Z0-9_]*)>")
+JSON = "application/json"
+
+
+def component_name(file_name: str) -> str:
+    """The component a schema file becomes: its name without ``.json``."""
+    return file_name[: -len(".json")] if file_name.endswith(".json") else file_name
+
+
+def openapi_path(rule: str) -> tuple[str, list[dict[str, Any]]]:
+    """A werkzeug rule as an OpenAPI path template plus its path parameters."""
+    params: list[dict[str, Any]] = []
+
+    def replace(match: re.Match[str]) -> str:
+        schema = dict(_CONVERTERS.get(match.group("converter") or "", {"type": "string", "minLength": 1}))
+        params.append({"name": match.group("name"), "in": "path", "required": True, "schema": schema})
+        return "{" + match.group("name") + "}"
+
+    return _RULE_PART.sub(replace, rule), params
+
+
+def _rewrite_refs(node: Any, file_name: str, by_id: dict[str, str]) -> Any:
+    """Point every ``$ref`` of one schema file at the document's components."""
+    if isinstance(node, list):
+        return [_rewrite_refs(item, file_name, by_id) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in ("$id", "$schema"):
+            continue
+        if key == "$ref" and isinstance(value, str):
+            target, _, fragment = value.partition("#")
+            target_file = file_name if not target else by_id.get(target, target.rsplit("/", 1)[-1])
+            out[key] = f"#/components/schemas/{component_name(target_file)}{fragment}"
+        else:
+            out[key] = _rewrite_refs(value, file_name, by_id)
+    return out
+
+
+def _query_parameters(contracts: ContractSet, schema_file: str) -> list[dict[str, Any]]:
+    schema = contracts.schema(schema_file)
+    required = set(schema.get("required", []))
+    base = f"#/components/schemas/{component_name(schema_file)}/properties/"
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": {"$ref": base + _escape(name)}}
+        for name in schema.get("properties", {})
+    ]
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any]) -> dict[str, Any]:
+    _, path_params = openapi_path(endpoint.path)
+    operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": list(path_params)}
+    if raw.get("summary"):
+        operation["summary"] = raw["summary"]
+    if endpoint.query:
+        operation["parameters"] += _query_parameters(contracts, endpoint.query)
+    if endpoint.request:
+        ref = {"$ref": f"#/components/schemas/{component_name(endpoint.request)}"}
+        types = raw.get("request_content_types") or [JSON]
+        operation["requestBody"] = {"required": True, "content": {t: {"schema": ref} for t in types}}
+    responses: dict[str, Any] = {}
+    for status, schema_file in endpoint.responses.items():
+        entry: dict[str, Any] = {"description": "error" if status == "default" else f"status {status}"}
+        if schema_file is not None:
+            entry["content"] = {JSON: {"schema": {"$ref": f"#/components/schemas/{component_name(schema_file)}"}}}
+        elif raw.get("response_content_type") and status.startswith("2"):
+            entry["content"] = {raw["response_content_type"]: {}}
+        responses[status] = entry
+    operation["responses"] = responses
+    return operation
+
+
+@cache
+def openapi_document(provider: str, title: str = "", version: str = "contracts") -> dict[str, Any]:
+    """The provider's OpenAPI 3.1 document (built once per process; copy before mutating)."""
+    contracts = contract_set(provider)
+    index = contracts.index
+    by_id = {schema["$id"]: name for name, schema in contracts.schemas.items() if "$id" in schema}
+    components = {
+        component_name(name): _rewrite_refs(schema, name, by_id) for name, schema in sorted(contracts.schemas.items())
+    }
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint, raw in zip(contracts.endpoints, index["endpoints"], strict=True):
+        template, _ = openapi_path(endpoint.path)
+        paths.setdefault(template, {})[endpoint.method.lower()] = _operation(contracts, endpoint, raw)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": title or index.get("title") or f"{provider} (mockservers contracts)",
+            "version": version,
+            "description": f"Assembled from contracts/{provider}/ by mockservers; the JSON Schemas are the source.",
+        },
+        "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
+        "paths": paths,
+        "components": {"schemas": components},
+    }
+
+
+def openapi_copy(provider: str, title: str = "") -> dict[str, Any]:
+    """A mutable copy of the provider's OpenAPI document."""
+    return copy.deepcopy(openapi_document(provider, title))
