@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 import pytest
 import requests
+from hypothesis import HealthCheck, settings
 
 from mockservers.core.emulator import Emulator
+
+# The suite's Hypothesis profile: derandomized (same examples every run, like everything else here),
+# no example database, no per-example deadline (examples make real HTTP calls on a shared 2-core box).
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", parent=settings.get_profile("ci"), max_examples=500, derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 class PixopClient(requests.Session):

@@ -7,12 +7,23 @@ Credentials: ``email`` and ``password`` (the sandbox's --info-file shape);
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import requests
 
 from mockservers.conformance.check import Walk
 from mockservers.core.paths import fixtures_dir
 
 VIDEO = "/videos/v1/video/<video_id>"
 PROJECT = "/videos/v1/project/<project_id>"
+
+
+def authenticate(session: requests.Session, base_url: str, credentials: dict[str, Any]) -> requests.Response:
+    """Log in with Basic auth and make the session send the token (the fuzz run reuses this)."""
+    answer = session.get(base_url + "/accounts/v1/token", auth=(credentials["email"], credentials["password"]), timeout=30)
+    if answer.status_code == 200:
+        session.headers["Authorization"] = f"Bearer {answer.json()['jwtToken']}"
+    return answer
 
 
 def walk(w: Walk) -> None:

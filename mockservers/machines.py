@@ -1,0 +1,72 @@
+"""Hypothesis state machines that drive an emulator through random sequences of real operations.
+
+Each provider has one (``mockservers.<provider>.machine``); all share
+:class:`EmulatorMachine`: it resets the emulator before a run, talks to it
+over HTTP through small overridable client methods, keeps a simple model, and
+at the end checks every exchange of the run against the contracts.
+
+To drive your own client, subclass the provider's machine and override its
+client methods (each names the one API call it makes); the rules, the model
+and the invariants stay. Run it with :func:`run_machine`::
+
+    from mockservers.machines import run_machine
+    from mockservers.pixop.machine import PixopMachine
+
+    class MyClientMachine(PixopMachine):
+        def client_create_project(self, name):
+            return my_client.create_project(name).id
+
+    def test_my_client(pixop):
+        run_machine(MyClientMachine, pixop, max_examples=20)
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+import requests
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
+
+from mockservers.core.emulator import Emulator
+from mockservers.validation import exchange_violations
+
+
+class EmulatorMachine(RuleBasedStateMachine):
+    """Base: a reset emulator, an HTTP session on it, and a contract check of the whole run at teardown."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        super().__init__()
+        self.emulator = emulator
+        emulator.reset()
+        emulator.clock.freeze()
+        self.session = requests.Session()
+        self.base_url = emulator.base_url
+
+    def url(self, path: str) -> str:
+        """Absolute URL on the emulator (absolute URLs pass through)."""
+        return path if "://" in path else self.base_url + path
+
+    def teardown(self) -> None:
+        """Every exchange of the run must match the contracts (and none may be an unrequested 5xx)."""
+        self.session.close()
+        violations = exchange_violations(self.emulator.provider.name, self.emulator.journal.entries(include_admin=True))
+        assert not violations, "\n".join(str(v) for v in violations[:10])
+
+
+def machine_for(provider: str) -> type[EmulatorMachine]:
+    """The provider's state machine class."""
+    module = import_module(f"mockservers.{provider}.machine")
+    return module.MACHINE
+
+
+def run_machine(machine: type[EmulatorMachine], emulator: Emulator, **settings_kwargs: Any) -> None:
+    """Run a machine against an emulator as a test (settings as for ``hypothesis.settings``)."""
+    options: dict[str, Any] = {
+        "deadline": None,
+        "stateful_step_count": 15,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.filter_too_much],
+        **settings_kwargs,
+    }
+    run_state_machine_as_test(lambda: machine(emulator), settings=settings(**options))
