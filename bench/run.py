@@ -16,12 +16,13 @@ import sys
 import time
 import traceback
 
+import bench_intercept
 import bench_requests
 import bench_reset
 import bench_upload
 from _common import RESULTS, summary_table
 
-SECTIONS = ("requests", "reset", "upload")
+SECTIONS = ("requests", "reset", "upload", "intercept")
 QUICK_UPLOAD_MIB = 64
 
 
@@ -62,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         "requests": lambda: bench_requests.run(args.quick),
         "reset": lambda: bench_reset.run(args.quick),
         "upload": lambda: bench_upload.run(upload_mib, args.upload_transfer),
+        "intercept": lambda: bench_intercept.run(args.quick),
     }
     for name in sections:
         try:

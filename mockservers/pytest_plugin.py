@@ -5,6 +5,8 @@ Fixtures (per provider NAME, here ``pixop``):
   NAME          function-scoped handle: the same emulator, reset before the test
   mockservers_config  session-scoped dict of EmulatorConfig fields (override it)
   mockservers_s3      session-scoped S3 endpoint (moto server) shared by providers that use S3
+  mockservers_intercept  function-scoped: providers' real hostnames routed in-process to the NAME emulators
+  mockservers_callback_receiver  function-scoped HTTP server recording callbacks (scriptable failures)
 With ``mockservers_validate_contracts = true`` (ini) or ``--mockservers-validate``,
 every exchange a test causes is checked against the provider's contracts at
 teardown, and a violation fails the test.
@@ -18,8 +20,10 @@ from typing import Any
 
 import pytest
 
+from mockservers.core.callbacks import CallbackReceiver
 from mockservers.core.contracts import Violation
 from mockservers.core.emulator import Emulator, EmulatorConfig
+from mockservers.intercept import Interceptor
 from mockservers.registry import PROVIDERS, create_emulator, provider
 from mockservers.s3 import S3Endpoint
 from mockservers.validation import exchange_violations
@@ -58,6 +62,20 @@ def mockservers_s3(mockservers_host: str) -> Iterator[S3Endpoint]:
         yield endpoint
     finally:
         endpoint.stop()
+
+
+# -- callback receiver (generic; used by providers that send callbacks, e.g. Mediabank) --------
+@pytest.fixture
+def mockservers_callback_receiver(mockservers_host: str) -> Iterator[CallbackReceiver]:
+    """A real HTTP server on loopback recording callbacks; ``fail_next(n)``, ``fail_always()``, ``go_down()``."""
+    receiver = CallbackReceiver(mockservers_host).start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
+
+
+# -- end of callback receiver ---------------------------------------------------------------------
 
 
 def _validate_enabled(config: pytest.Config) -> bool:
@@ -100,6 +118,18 @@ def _handle_fixture(name: str) -> Any:
                 pytest.fail(f"{len(violations)} contract violation(s) in exchanges with {name}:\n{listing}", pytrace=False)
 
     return handle
+
+
+@pytest.fixture
+def mockservers_intercept(request: pytest.FixtureRequest) -> Iterator[Interceptor]:
+    """requests/httpx calls to every provider's real hosts go, in-process, to this test's ``<name>`` emulators.
+
+    A provider's fixture is requested lazily, on the first request to one of its
+    hosts (or ``mockservers_intercept["name"]``), so only the providers a test
+    talks to are set up; it is the same emulator as the ``<name>`` fixture, contract checks included.
+    """
+    with Interceptor(PROVIDERS, emulator_factory=request.getfixturevalue) as interceptor:
+        yield interceptor
 
 
 for _name in PROVIDERS:

@@ -15,6 +15,8 @@ def exchange_violations(provider: str, exchanges: Iterable[Exchange], check_requ
     for exchange in exchanges:
         if exchange.fault is not None or exchange.dropped:
             continue
+        if exchange.outbound:
+            continue  # a callback the emulator made: the receiver's answer is not the provider's contract
         if exchange.status >= 500:
             # An emulator-side failure is only ever one a test asked for (a fault rule).
             found.append(Violation(f"{exchange.method} {exchange.path}", "status", "", f"server error {exchange.status}"))

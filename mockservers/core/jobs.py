@@ -99,7 +99,10 @@ class Scheduler:
             # clock jump): the outer loop re-checks the queue head after the
             # action returns, so the new event still fires, in time order.
             return 0
-        if not self._queue:  # fast path on every request; a racing schedule() fires itself
+        if not self._queue and not self._firing.locked():
+            # Fast path on every request; a racing schedule() fires itself. While another
+            # thread is firing, its popped event may still be running: wait for it below,
+            # so a clock jump returns only after the events it made due have completed.
             return 0
         fired = 0
         # One firer at a time keeps events in order even when a request and

@@ -26,7 +26,7 @@ class Exchange:
 
     FIELDS = (
         "seq", "time", "method", "path", "query", "request_headers", "request_body", "status",
-        "response_headers", "response_body", "duration_ms", "admin", "fault", "dropped",
+        "response_headers", "response_body", "duration_ms", "admin", "fault", "dropped", "outbound",
     )
 
     def __init__(
@@ -45,7 +45,10 @@ class Exchange:
         admin: bool = False,
         fault: str | None = None,
         dropped: bool = False,
+        outbound: bool = False,
     ) -> None:
+        # ``outbound``: a request the emulator made (a callback), ``path`` then the absolute URL.
+        self.outbound = outbound
         # ``time`` may arrive as POSIX seconds and is formatted on first read.
         self._time: str | float = time
         self.seq, self.method, self.path, self.query = seq, method, path, query
@@ -216,11 +219,19 @@ class Journal:
         path: str | None = None,
         status: int | None = None,
         include_admin: bool = False,
+        include_outbound: bool = False,
     ) -> list[Exchange]:
-        """Recorded exchanges, oldest first, optionally filtered (path: exact or prefix ending in ``*``)."""
+        """Recorded exchanges, oldest first, optionally filtered (path: exact or prefix ending in ``*``).
+
+        Outbound exchanges (callbacks the emulator made) are left out unless asked for.
+        """
         with self._lock:
             items = sorted(self._entries, key=lambda e: e.seq)
-        return [e for e in items if _keep(e, method, path, status, include_admin)]
+        return [e for e in items if _keep(e, method, path, status, include_admin, include_outbound)]
+
+    def outbound(self, path: str | None = None, status: int | None = None) -> list[Exchange]:
+        """Only the outbound exchanges (callbacks), optionally filtered by URL (exact or prefix*) and status."""
+        return [e for e in self.entries(path=path, status=status, include_outbound=True) if e.outbound]
 
     def last(self, **filters: Any) -> Exchange | None:
         """The newest matching exchange."""
@@ -238,8 +249,12 @@ class Journal:
         return "".join(json.dumps(e.to_json()) + "\n" for e in self.entries(include_admin=include_admin))
 
 
-def _keep(e: Exchange, method: str | None, path: str | None, status: int | None, include_admin: bool) -> bool:
+def _keep(
+    e: Exchange, method: str | None, path: str | None, status: int | None, include_admin: bool, include_outbound: bool = False
+) -> bool:
     if e.admin and not include_admin:
+        return False
+    if e.outbound and not include_outbound:
         return False
     if method and e.method.upper() != method.upper():
         return False

@@ -27,6 +27,10 @@ class StateContext:
     settings: dict[str, Any] = field(default_factory=dict)
     # mockservers.s3.S3Endpoint for providers whose clients upload to S3, else None.
     s3: Any = None
+    # mockservers.core.callbacks.CallbackDispatcher: outbound callbacks, retried on the clock.
+    callbacks: Any = None
+    # ``http://host:port`` while the emulator serves (for credentials naming URLs), else None.
+    base_url: str | None = None
 
 
 class BaseState:

@@ -191,3 +191,31 @@ def test_scheduler_restarts_after_stop() -> None:
         assert done.wait(timeout=5)
     finally:
         scheduler.stop()
+
+
+def test_run_due_waits_for_an_event_another_thread_is_still_firing() -> None:
+    # A clock jump must return only once the events it made due have completed, even when
+    # another thread (the waiter, or a request) popped the event first and is still running it.
+    real = [1000.0]
+    clock = VirtualClock(real_time=lambda: real[0])
+    scheduler = Scheduler(clock)
+    started, release, finished = threading.Event(), threading.Event(), threading.Event()
+
+    def slow() -> None:
+        started.set()
+        release.wait(timeout=5)
+        finished.set()
+
+    scheduler.schedule(1010.0, slow)
+    real[0] = 1010.0  # due in "real time", no clock jump: nobody is told
+    first = threading.Thread(target=scheduler.run_due)
+    first.start()
+    assert started.wait(timeout=5)
+    seen: list[bool] = []
+    second = threading.Thread(target=lambda: (scheduler.run_due(), seen.append(finished.is_set())))
+    second.start()
+    second.join(timeout=0.2)  # with the old fast path it returned at once, before the event finished
+    release.set()
+    first.join(timeout=5)
+    second.join(timeout=5)
+    assert seen == [True]

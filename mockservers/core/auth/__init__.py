@@ -1,0 +1,1 @@
+"""Authentication schemes shared by providers (HOTP rpctokens, ...)."""
