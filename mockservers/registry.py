@@ -10,6 +10,7 @@ from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
 # name -> module holding PROVIDER; imported lazily so one provider's import cost is paid only when used.
 PROVIDERS: dict[str, str] = {
     "pixop": "mockservers.pixop.app",
+    "vonage": "mockservers.vonage.app",
 }
 
 

@@ -1,0 +1,1 @@
+"""Vonage Media API v3 emulator."""

@@ -1,0 +1,32 @@
+"""The Vonage provider definition and app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
+from mockservers.vonage.errors import render_error
+from mockservers.vonage.routes import register_routes
+from mockservers.vonage.state import VonageState
+
+PROVIDER = Provider(
+    name="vonage",
+    title="Vonage Media API v3",
+    default_port=8702,
+    state_class=VonageState,
+    register_routes=register_routes,
+    render_error=render_error,
+    # max_upload_bytes: Vonage documents no limit; 100 MiB is this emulator's (inferred, see docs/vonage.md).
+    default_settings={"max_upload_bytes": 100 * 1024 * 1024, "url_fetch_timeout": 5.0},
+    # The seeds' host, and Vonage's newer one: both serve /v3/media at the root.
+    hosts={"api.nexmo.com": "", "api.vonage.com": ""},
+)
+
+
+def create_app(config: EmulatorConfig | dict[str, Any] | None = None) -> Flask:
+    """A Vonage emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
+    if isinstance(config, dict):
+        config = EmulatorConfig(**config)
+    return Emulator(PROVIDER, config).app

@@ -1,0 +1,118 @@
+"""Reading Vonage request inputs (query, JSON / form / multipart bodies) into typed values, or 400s."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from mockservers.core.clock import parse_iso8601
+from mockservers.core.errors import ApiError
+from mockservers.vonage.errors import vonage_error
+from mockservers.vonage.state import EDITABLE, READ_ONLY
+
+MAX_PAGE_SIZE = 1000
+MAX_PAGE_INDEX = 1_000_000
+STRING_LIMITS = {"metadata_primary": 1024, "metadata_secondary": 1024, "title": 1024, "description": 10_000, "mime_type": 255}
+_MIME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$")
+_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
+
+
+def bad(detail: str, field: str | None = None, code: str = "invalid-params") -> ApiError:
+    """A 400 in Vonage's shape."""
+    return vonage_error(400, code, detail, field)
+
+
+def integer_param(args: Any, name: str, default: int, low: int, high: int | None = None) -> int:
+    """A non-negative integer query parameter within bounds."""
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return default
+    text = raw.strip()
+    if not re.fullmatch(r"-?\d+", text):
+        raise bad(f"{name} must be an integer; got {raw!r}", name)
+    value = int(text)
+    if value < low or (high is not None and value > high):
+        limit = f"between {low} and {high}" if high is not None else f"at least {low}"
+        raise bad(f"{name} must be {limit}; got {value}", name)
+    return value
+
+
+def order_param(args: Any) -> bool:
+    """``order``: ascending | descending (default descending); True when ascending."""
+    raw = args.get("order")
+    if raw is None or raw == "":
+        return False
+    if raw.strip().lower() not in ("ascending", "descending"):
+        raise bad(f"order must be 'ascending' or 'descending'; got {raw!r}", "order")
+    return raw.strip().lower() == "ascending"
+
+
+def time_param(args: Any, name: str) -> float | None:
+    """An ISO 8601 timestamp query parameter (e.g. 2020-01-01T14:00:00.000Z) as POSIX seconds."""
+    raw = args.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return parse_iso8601(raw).timestamp()
+    except (ValueError, OverflowError):
+        raise bad(f"{name} must be an ISO 8601 timestamp like 2020-01-01T14:00:00.000Z; got {raw!r}", name) from None
+
+
+def json_object(raw: str | bytes, what: str) -> dict[str, Any]:
+    """A JSON object from text, or the documented invalid-json 400."""
+    try:
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise bad(f"{what} is not valid JSON: {exc}", None, "invalid-json") from None
+    if not isinstance(value, dict):
+        raise bad(f"{what} must be a JSON object, not {type(value).__name__}", None, "invalid-json")
+    return value
+
+
+def changes(data: dict[str, Any], from_form: bool, ignore: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Editable media fields with checked types; form values arrive as strings, JSON values typed.
+
+    The spec's read-only fields are ignored (a client may PUT back an item it fetched); anything else is a 400.
+    """
+    found: dict[str, Any] = {}
+    for name, value in data.items():
+        if name in ignore or name in READ_ONLY:
+            continue
+        if name not in EDITABLE:
+            raise bad(f"{name} is not a field of a media item that can be set; settable: {', '.join(EDITABLE)}", name)
+        if name == "public":
+            found[name] = _boolean(name, value, from_form)
+        elif name == "max_downloads_allowed":
+            found[name] = _cap(value, from_form)
+        else:
+            found[name] = _string(name, value)
+    return found
+
+
+def _boolean(name: str, value: Any, from_form: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if from_form and isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise bad(f"{name} must be a boolean (true or false); got {value!r}", name)
+
+
+def _cap(value: Any, from_form: bool) -> int | None:
+    name = "max_downloads_allowed"
+    if value is None:
+        return None  # JSON null: back to unlimited
+    if from_form and isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise bad(f"{name} must be a non-negative integer (0 or absent: unlimited); got {value!r}", name)
+    return value or None
+
+
+def _string(name: str, value: Any) -> str:
+    limit = STRING_LIMITS[name]
+    if not isinstance(value, str) or len(value) > limit:
+        raise bad(f"{name} must be a string of at most {limit} characters; got {type(value).__name__}", name)
+    if name == "mime_type" and not _MIME_RE.match(value.strip()):
+        raise bad(f"mime_type must look like type/subtype (e.g. audio/vnd.wave); got {value!r}", name)
+    return value.strip() if name == "mime_type" else value
