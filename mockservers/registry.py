@@ -11,6 +11,7 @@ from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
 PROVIDERS: dict[str, str] = {
     "pixop": "mockservers.pixop.app",
     "vonage": "mockservers.vonage.app",
+    "bluebillywig": "mockservers.bluebillywig.app",
 }
 
 

@@ -1,0 +1,398 @@
+"""Mediaclip operations: validation of bodies, create/update/delete/publish, lists and search. No Flask.
+
+Attribute rules come from the seed's attribute table: read-only attributes may
+be sent back unchanged (clients PUT whole objects they read) but not changed;
+``assets`` (and, inferred, ``thumbnails`` and ``mediatype``) are settable only
+on creation; ``sourceid`` is read-only after the initial ingest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mockservers.bluebillywig import query
+from mockservers.bluebillywig.serializers import clip_json, list_json
+from mockservers.bluebillywig.state import BlueBillywigState
+from mockservers.bluebillywig.world import new_clip_record
+from mockservers.core.clock import parse_iso8601
+from mockservers.core.errors import BadRequestError, ConflictError
+
+MEDIATYPES = ("video", "audio", "image", "document", "font")
+USETYPES = ("editorial", "commercial")
+SOURCETYPES = ("on_demand", "live")
+STATUSES = ("draft", "published")
+DEFAULT_LIMIT = 15
+MAX_LIMIT = 1000
+READ_ONLY = (
+    "type", "createddate", "updateddate", "publisheddate", "views", "width", "height", "dar", "originalWidth",
+    "originalHeight", "createdBy", "updatedBy", "src", "gendeeplink", "hasJobs", "transcodingFinished",
+    "publicationid", "subtitles", "transcript", "exports", "timelines", "audiotracks", "jobs",
+)
+CREATE_ONLY = ("mediatype", "assets", "thumbnails")
+WRITABLE = (
+    "fitmode", "usetype", "sourcetype", "originalfilename", "length", "sourceid", "title", "description",
+    "deeplink", "copyright", "author", "status", "chapters", "date", "cat", "tags",
+)
+KNOWN = frozenset(("id", *READ_ONLY, *CREATE_ONLY, *WRITABLE))
+# Query parameters of GET /sapi/mediaclip and /papi/search besides the plain field filters.
+LIST_PARAMS = frozenset({"q", "sort", "limit", "offset", "fields", "rpctoken", "includejobs", "lang", "fq"})
+SEARCH_CLASSES = ("MediaClip", "MediaClipList", "Channel", "Playout", "Subtitle", "Timeline")
+_FQ = re.compile(r"^fq\[(\d+)\]$")
+
+
+# -- field validation ----------------------------------------------------------
+def _string(name: str, value: Any, max_length: int = 1024, allow_none: bool = False) -> str | None:
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, str) or len(value) > max_length:
+        raise BadRequestError(f"{name} must be a string of at most {max_length} characters", name)
+    return value
+
+
+def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
+    if not isinstance(value, str) or value.lower() not in choices:
+        raise BadRequestError(f"{name} must be one of {', '.join(choices)}; got {value!r}", name)
+    return value.lower()
+
+
+def _non_negative_int(name: str, value: Any) -> int:
+    # The SDKs send numbers as strings at times (FACTS.md), so digit strings are accepted too.
+    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit())):
+        raise BadRequestError(f"{name} must be a non-negative integer; got {value!r}", name)
+    number = int(value)
+    if number < 0 or number > 10**9:
+        raise BadRequestError(f"{name} must be a non-negative integer; got {value!r}", name)
+    return number
+
+
+def _string_list(name: str, value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and 0 < len(v) <= 255 for v in value):
+        raise BadRequestError(f"{name} must be a list of non-empty strings", name)
+    return list(dict.fromkeys(value))
+
+
+def _date(name: str, value: Any) -> float:
+    if value is None:
+        return 0.0
+    if not isinstance(value, str):
+        raise BadRequestError(f"{name} must be an ISO 8601 date-time string like 2021-11-29T14:20:37Z", name)
+    try:
+        return parse_iso8601(value).timestamp()
+    except (ValueError, OverflowError):
+        raise BadRequestError(f"{name} must be an ISO 8601 date-time string like 2021-11-29T14:20:37Z; got {value!r}", name) from None
+
+
+def _chapters(value: Any) -> list[dict[str, Any]]:
+    if not isinstance(value, list):
+        raise BadRequestError("chapters must be a list of {title, timeOffset}", "chapters")
+    out = []
+    for index, chapter in enumerate(value):
+        where = f"chapters[{index}]"
+        if not isinstance(chapter, dict) or set(chapter) - {"id", "title", "timeOffset"}:
+            raise BadRequestError(f"{where} must be an object with title, timeOffset and optional id", where)
+        title = _string(f"{where}.title", chapter.get("title"), 255)
+        offset = chapter.get("timeOffset")
+        if isinstance(offset, bool) or not isinstance(offset, (int, float)) or offset < 0:
+            raise BadRequestError(f"{where}.timeOffset must be a number of seconds >= 0", f"{where}.timeOffset")
+        chapter_id = _string(f"{where}.id", chapter.get("id", f"c{index}"), 64)
+        out.append({"id": chapter_id, "title": title, "timeOffset": offset})
+    return out
+
+
+def _deeplink(value: Any) -> str:
+    text = _string("deeplink", value, 2048) or ""
+    if text and not re.match(r"^https?://\S+$", text):
+        raise BadRequestError(f"deeplink must be an http(s) URL or empty; got {text!r}", "deeplink")
+    return text
+
+
+def _apply_writable(state: BlueBillywigState, clip: dict[str, Any], name: str, value: Any) -> None:
+    if name in ("fitmode",):
+        clip[name] = _string(name, value, 64)
+    elif name in ("title", "copyright", "author", "originalfilename"):
+        clip[name] = _string(name, value, 1024)
+    elif name == "description":
+        clip[name] = _string(name, value, 65535)
+    elif name == "usetype":
+        clip[name] = _choice(name, value, USETYPES)
+    elif name == "sourcetype":
+        clip[name] = _choice(name, value, SOURCETYPES)
+    elif name == "status":
+        clip[name] = _choice(name, value, STATUSES)
+    elif name == "length":
+        clip[name] = _non_negative_int(name, value)
+    elif name == "deeplink":
+        clip[name] = _deeplink(value)
+    elif name == "date":
+        clip[name] = _date(name, value)
+    elif name in ("cat", "tags"):
+        clip[name] = _string_list(name, value)
+    elif name == "chapters":
+        clip[name] = _chapters(value)
+    elif name == "sourceid":
+        sourceid = _string(name, value, 255, allow_none=True)
+        if sourceid == "":
+            sourceid = None
+        if sourceid is not None:
+            other = next((c for c in state.db["mediaclips"].values() if c["sourceid"] == sourceid and c["id"] != clip["id"]), None)
+            if other is not None:
+                raise ConflictError(f"sourceid {sourceid!r} is already used by mediaclip {other['id']}")
+        clip[name] = sourceid
+
+
+def _check_body(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise BadRequestError("the request body must be a JSON object (a mediaclip)")
+    unknown = sorted(set(body) - KNOWN)
+    if unknown:
+        raise BadRequestError(
+            f"{unknown[0]} is not a mediaclip attribute; writable: {', '.join(WRITABLE)}", unknown[0]
+        )
+    return body
+
+
+def _check_unchanged(state: BlueBillywigState, clip: dict[str, Any], body: Mapping[str, Any], names: tuple[str, ...], why: str) -> None:
+    current = clip_json(clip, state.db["mediaassets"], state.now())
+    for name in names:
+        if name in body and body[name] != current.get(name) and not (body[name] in (None, "", []) and current.get(name) in (None, "", [])):
+            raise BadRequestError(f"{name} {why}", name)
+
+
+def _set_status(clip: dict[str, Any], status: str, now: float) -> None:
+    clip["status"] = status
+    if status == "published" and clip["published"] is None:
+        # publisheddate: when the status was FIRST set to published (seed).
+        clip["published"] = now
+
+
+# -- operations ----------------------------------------------------------------
+def create(state: BlueBillywigState, body: Any, user: str) -> dict[str, Any]:
+    """A new clip from a (validated) body; nothing is stored when any field is refused."""
+    body = _check_body(body)
+    now = state.now()
+    clip = new_clip_record(state, "0", now, user)
+    _check_unchanged(state, clip, body, READ_ONLY, "is read-only")
+    if "type" in body and body["type"] != "MediaClip":
+        raise BadRequestError(f"type must be MediaClip; got {body['type']!r}", "type")
+    if "mediatype" in body:
+        clip["mediatype"] = _choice("mediatype", body["mediatype"], MEDIATYPES)
+    for name in WRITABLE:
+        if name in body:
+            _apply_writable(state, clip, name, body[name])
+    assets = _asset_specs(body.get("assets"))
+    thumbs = _thumbnail_specs(body.get("thumbnails"))
+    status = clip["status"]
+    clip["status"] = "draft"
+    _set_status(clip, status, now)
+    clip["id"] = state.next_id("clip")
+    from mockservers.bluebillywig.assets import add_asset_records
+
+    add_asset_records(state, clip, assets)
+    clip["thumbnails"] = thumbs
+    state.db["mediaclips"][clip["id"]] = clip
+    state.record_version(clip, "create", user)
+    return clip
+
+
+def update(state: BlueBillywigState, clip: dict[str, Any], body: Any, user: str) -> dict[str, Any]:
+    """Change writable attributes; read-only ones may only be echoed back unchanged."""
+    body = _check_body(body)
+    if "id" in body and str(body["id"]) != clip["id"]:
+        raise BadRequestError(f"id in the body ({body['id']}) differs from the mediaclip addressed ({clip['id']})", "id")
+    _check_unchanged(state, clip, body, READ_ONLY, "is read-only")
+    _check_unchanged(
+        state, clip, body, CREATE_ONLY,
+        "can only be set when the mediaclip is created (manage assets through /sapi/mediaasset)",
+    )
+    if clip["ingested"]:
+        _check_unchanged(state, clip, body, ("sourceid",), "is read-only after the initial ingest")
+    draft = dict(clip)
+    for name in WRITABLE:
+        if name in body:
+            _apply_writable(state, draft, name, body[name])
+    status = draft.pop("status")
+    draft["status"] = clip["status"]
+    now = state.now()
+    _set_status(draft, status, now)
+    draft["updated"] = now
+    draft["updatedBy"] = user
+    clip.update(draft)
+    state.record_version(clip, "update", user)
+    return clip
+
+
+def set_published(state: BlueBillywigState, clip: dict[str, Any], published: bool, user: str) -> dict[str, Any]:
+    """The publish / unpublish actions."""
+    now = state.now()
+    _set_status(clip, "published" if published else "draft", now)
+    clip["updated"] = now
+    clip["updatedBy"] = user
+    state.record_version(clip, "publish" if published else "unpublish", user)
+    return clip
+
+
+def delete(state: BlueBillywigState, clip: dict[str, Any], purge: bool, user: str) -> dict[str, Any]:
+    """Soft delete (status ``deleted``, still readable by id) or purge (gone with its assets and versions)."""
+    if purge:
+        for asset_id in clip["assets"]:
+            state.db["mediaassets"].pop(asset_id, None)
+        for version_id in clip.get("versionIds", []):
+            state.db["versions"].pop(version_id, None)
+        state.db["mediaclips"].pop(clip["id"], None)
+        return {"success": True, "id": clip["id"], "purged": True}
+    if clip["status"] != "deleted":
+        clip["status"] = "deleted"
+        clip["updated"] = state.now()
+        clip["updatedBy"] = user
+        state.record_version(clip, "delete", user)
+    return {"success": True, "id": clip["id"], "purged": False}
+
+
+def sourceid_of_query(text: str | None) -> str:
+    """The source id of ``q=sourceid:"..."`` (the only query PUT and DELETE accept)."""
+    if text is None:
+        raise BadRequestError('this request needs q=sourceid:"..." (or the mediaclip id in the path)', "q")
+    node = query.parse_query(text)
+    if not isinstance(node, query.Term) or node.field != "sourceid" or (not node.phrase and ("*" in node.text or "?" in node.text)):
+        raise BadRequestError(f'q must be exactly sourceid:"<sourceid>" here; got {text!r}', "q")
+    return node.text
+
+
+# -- assets / thumbnails on creation ---------------------------------------------
+def _asset_specs(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BadRequestError("assets must be a list of mediaasset objects", "assets")
+    from mockservers.bluebillywig.assets import validate_asset
+
+    return [validate_asset(item, f"assets[{i}]", creating=True) for i, item in enumerate(value)]
+
+
+def _thumbnail_specs(value: Any) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BadRequestError("thumbnails must be a list of {src, width, height, main}", "thumbnails")
+    out = []
+    for index, item in enumerate(value):
+        where = f"thumbnails[{index}]"
+        if not isinstance(item, dict) or set(item) - {"src", "width", "height", "main", "crops"}:
+            raise BadRequestError(f"{where} must be an object with src, width, height, main", where)
+        src = _string(f"{where}.src", item.get("src"), 2048)
+        if not src:
+            raise BadRequestError(f"{where}.src is required", f"{where}.src")
+        main = item.get("main", index == 0)
+        if not isinstance(main, bool):
+            raise BadRequestError(f"{where}.main must be true or false", f"{where}.main")
+        out.append({
+            "src": src,
+            "width": _non_negative_int(f"{where}.width", item.get("width", 0)),
+            "height": _non_negative_int(f"{where}.height", item.get("height", 0)),
+            "main": main,
+        })
+    if sum(1 for t in out if t["main"]) > 1:
+        raise BadRequestError("only one thumbnail can be main", "thumbnails")
+    return out
+
+
+# -- lists and search --------------------------------------------------------------
+def _int_param(params: Mapping[str, str], name: str, default: int, high: int) -> int:
+    raw = params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > high:
+        raise BadRequestError(f"{name} must be an integer between 0 and {high}; got {raw!r}", name)
+    return int(raw)
+
+
+def _mentions_deleted(node: query.Node) -> bool:
+    if isinstance(node, (query.And, query.Or)):
+        return any(_mentions_deleted(c) for c in node.clauses)
+    if isinstance(node, query.Not):
+        return _mentions_deleted(node.clause)
+    return isinstance(node, query.Term) and node.field == "status" and node.text.lower() == "deleted"
+
+
+def index_value(clip: dict[str, Any], field: str) -> Any:
+    """A clip's value for a query/sort field (dates as POSIX seconds)."""
+    if field == "id":
+        return int(clip["id"])
+    if field == "createddate":
+        return clip["created"]
+    if field == "updateddate":
+        return clip["updated"]
+    if field == "publisheddate":
+        return clip["published"]
+    if field == "date":
+        return clip["date"] or None
+    if field == "type":
+        return "MediaClip"
+    return clip.get(field)
+
+
+def build_filter(params: Mapping[str, str], multi: Mapping[str, list[str]], extra_allowed: frozenset[str] = frozenset()) -> query.Node:
+    """q, fq / fq[n] and plain field filters (``status=published``) AND-ed into one query."""
+    clauses: list[query.Node] = []
+    for name in multi:
+        if name in LIST_PARAMS or name in extra_allowed or _FQ.match(name):
+            continue
+        if name not in query.KNOWN_FIELDS:
+            raise BadRequestError(
+                f"unknown parameter {name!r}; use q, sort, limit, offset, fields, fq or a mediaclip field as a filter", name
+            )
+        values = multi[name]
+        # A plain filter compares the whole value (booleans and numbers arrive as strings, FACTS.md).
+        clauses.append(query.Or(tuple(query.Term(name, v, phrase=True) for v in values)) if len(values) > 1 else query.Term(name, values[0], phrase=True))
+    q = params.get("q")
+    if q is not None and q.strip():
+        clauses.append(query.parse_query(q))
+    for name in sorted((n for n in multi if n == "fq" or _FQ.match(n)), key=lambda n: int(_FQ.match(n).group(1)) if _FQ.match(n) else -1):
+        for text in multi[name]:
+            if text.strip():
+                clauses.append(query.parse_query(text))
+    if not clauses:
+        return query.MatchAll()
+    return clauses[0] if len(clauses) == 1 else query.And(tuple(clauses))
+
+
+def list_clips(state: BlueBillywigState, params: Mapping[str, str], multi: Mapping[str, list[str]], extra_allowed: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A page of clips matching q/filters, sorted (default newest first), as ``{count, numfound, items...}``."""
+    node = build_filter(params, multi, extra_allowed)
+    sort = query.parse_sort(params["sort"]) if params.get("sort", "").strip() else [("createddate", True)]
+    limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+    offset = _int_param(params, "offset", 0, 10**9)
+    fields = [f.strip() for f in params.get("fields", "").split(",") if f.strip()] or None
+    state.settle()
+    now = state.now()
+    include_deleted = _mentions_deleted(node)
+    found = [
+        c for c in state.db["mediaclips"].values()
+        if (include_deleted or c["status"] != "deleted") and query.matches(node, c, index_value, now)
+    ]
+    # Ties fall back to id desc, the documented default order.
+    found.sort(key=lambda c: int(c["id"]), reverse=True)
+    for field, descending in reversed(sort):
+        found.sort(key=lambda c, f=field: query.sort_key(f, index_value(c, f)), reverse=descending)
+    page = found[offset : offset + limit]
+    items = [clip_json(c, state.db["mediaassets"], now, fields) for c in page]
+    return list_json(items, len(found), offset, limit)
+
+
+def search(state: BlueBillywigState, params: Mapping[str, str], multi: Mapping[str, list[str]]) -> dict[str, Any]:
+    """``GET /papi/search``: the same query language over the classes named in ``className[]``."""
+    classes = multi.get("className[]", []) + multi.get("className", [])
+    for name in classes:
+        if name not in SEARCH_CLASSES:
+            raise BadRequestError(f"unknown className {name!r}; known: {', '.join(SEARCH_CLASSES)}", "className[]")
+    params = dict(params)
+    if not params.get("q", "").strip():
+        params["q"] = "*:*"
+    result = list_clips(state, params, multi, frozenset({"className[]", "className"}))
+    if classes and "MediaClip" not in classes:
+        # Only mediaclips are emulated: other classes are accepted and have no documents.
+        result = list_json([], 0, result["offset"], result["limit"])
+    return result
+

@@ -1,0 +1,385 @@
+"""Uploads straight to S3, then ingest: the Python SDK's TUS flow and the PHP/Node SDKs' flow. No Flask.
+
+Both hand out presigned URLs on the shared S3 endpoint (moto); on completion the
+emulator checks the parts against what S3 holds, completes the multipart upload,
+reads the object back through the S3 API, probes it with PyAV and starts a
+transcoding job on the virtual clock. Anything wrong is refused before the clip
+is touched.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import os
+import re
+import tempfile
+from typing import Any
+
+from mockservers.bluebillywig.errors import unprocessable
+from mockservers.bluebillywig.renditions import display_aspect
+from mockservers.bluebillywig.state import BlueBillywigState
+from mockservers.bluebillywig.world import new_clip_record
+from mockservers.core.errors import ApiError, BadRequestError, ConflictError, NotFoundError
+from mockservers.core.media import NotMediaError, probe_media
+from mockservers.s3 import S3Error
+
+MIN_PART_SIZE = 5 * 1024 * 1024  # S3's minimum for every part but the last
+# S3 allows 10000 parts; fewer keep the answer small (each presigned URL is ~400 bytes).
+MAX_PARTS = 1000
+MAX_UPLOAD_BYTES = 50 * 1024**3
+PRESIGN_SECONDS = 24 * 3600
+DEFAULT_TRANSCODE_SECONDS = 5.0
+
+
+def _part_size(length: int) -> int:
+    return max(MIN_PART_SIZE, math.ceil(length / MAX_PARTS))
+
+
+def _content_type(value: str | None) -> str:
+    # Only a plain type/subtype reaches S3 as the object's Content-Type.
+    if value and re.fullmatch(r"[A-Za-z0-9.+-]+/[A-Za-z0-9.+-]+", value):
+        return value
+    return "application/octet-stream"
+
+
+def _safe_name(filename: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("._") or "upload"
+
+
+def _size(name: str, raw: str | None) -> int:
+    if raw is None or not raw.strip():
+        raise BadRequestError(f"{name} is required (the file size in bytes)", name)
+    if not (raw.isascii() and raw.strip().isdigit()) or int(raw) <= 0:
+        raise BadRequestError(f"{name} must be a positive integer number of bytes; got {raw!r}", name)
+    if int(raw) > MAX_UPLOAD_BYTES:
+        raise ApiError(413, f"{name} {raw} exceeds the largest upload accepted ({MAX_UPLOAD_BYTES} bytes)", field=name)
+    return int(raw)
+
+
+def _target_clip(state: BlueBillywigState, raw: str | None, name: str) -> str | None:
+    if raw is None or raw.strip() in ("", "0"):
+        return None
+    if not (raw.strip().isascii() and raw.strip().isdigit()):
+        raise BadRequestError(f"{name} must be a mediaclip id; got {raw!r}", name)
+    clip = state.clip(raw.strip())
+    if clip["status"] == "deleted":
+        raise ConflictError(f"mediaclip {clip['id']} is deleted; it cannot take a file")
+    return str(clip["id"])
+
+
+def _new_upload(state: BlueBillywigState, flow: str, filename: str, filetype: str, length: int, clip_id: str | None, single: bool) -> dict[str, Any]:
+    upload_id = state.next_id("upload")
+    identifier = f"{state.publication['shortname']}-{upload_id[:12]}"
+    key = f"{state.publication['shortname']}/upload/{identifier}/{_safe_name(filename)}"
+    part_size = _part_size(length)
+    parts = max(1, math.ceil(length / part_size))
+    s3 = state.ctx.s3
+    s3_upload_id = None
+    if not single:
+        created = s3.client.create_multipart_upload(Bucket=state.bucket, Key=key, ContentType=filetype)
+        s3_upload_id = created["UploadId"]
+    upload = {
+        "id": upload_id,
+        "flow": flow,
+        "identifier": identifier,
+        "bucket": state.bucket,
+        "key": key,
+        "s3UploadId": s3_upload_id,
+        "length": length,
+        "partSize": part_size,
+        "parts": parts,
+        "filename": filename,
+        "filetype": filetype,
+        "clipid": clip_id,
+        "status": "created",
+        "created": state.now(),
+        "error": None,
+    }
+    state.db["uploads"][upload_id] = upload
+    return upload
+
+
+def _part_url(state: BlueBillywigState, upload: dict[str, Any], number: int) -> str:
+    return state.ctx.s3.presign(
+        "upload_part", upload["bucket"], upload["key"], PRESIGN_SECONDS, UploadId=upload["s3UploadId"], PartNumber=number
+    )
+
+
+# -- TUS (official Python SDK) -------------------------------------------------------
+def parse_tus_metadata(raw: str | None) -> dict[str, str]:
+    """TUS ``Upload-Metadata``: comma-separated ``key base64value`` pairs."""
+    if raw is None or not raw.strip():
+        raise BadRequestError("Upload-Metadata is required (at least: filename <base64>)", "Upload-Metadata")
+    out: dict[str, str] = {}
+    for pair in raw.split(","):
+        words = pair.strip().split(" ")
+        if not words[0] or len(words) > 2:
+            raise BadRequestError(f"Upload-Metadata: {pair.strip()!r} is not 'key base64value'", "Upload-Metadata")
+        try:
+            out[words[0]] = base64.b64decode(words[1], validate=True).decode("utf-8") if len(words) == 2 else ""
+        except (binascii.Error, UnicodeDecodeError):
+            raise BadRequestError(f"Upload-Metadata: the value of {words[0]!r} is not base64 of UTF-8 text", "Upload-Metadata") from None
+    if not out.get("filename"):
+        raise BadRequestError("Upload-Metadata must carry filename (base64)", "Upload-Metadata")
+    return out
+
+
+def tus_create(state: BlueBillywigState, resumable: str | None, length_header: str | None, metadata_header: str | None) -> dict[str, Any]:
+    """``POST /sapi/tus``: a multipart upload on S3 with one presigned URL per part."""
+    if resumable != "1.0.0":
+        raise ApiError(412, f"Tus-Resumable must be 1.0.0; got {resumable!r}", headers={"Tus-Version": "1.0.0"})
+    length = _size("Upload-Length", length_header)
+    metadata = parse_tus_metadata(metadata_header)
+    clip_id = _target_clip(state, metadata.get("mediaclipId"), "mediaclipId")
+    upload = _new_upload(state, "tus", metadata["filename"][:255], _content_type(metadata.get("filetype")), length, clip_id, single=False)
+    return {
+        "tusUploadId": upload["id"],
+        "uploadIdentifier": upload["identifier"],
+        "s3": {
+            "bucket": upload["bucket"],
+            "key": upload["key"],
+            "partSize": upload["partSize"],
+            "presignedUrls": [{"partNumber": n, "url": _part_url(state, upload, n)} for n in range(1, upload["parts"] + 1)],
+        },
+    }
+
+
+def tus_upload(state: BlueBillywigState, upload_id: str) -> dict[str, Any]:
+    """A TUS upload by id, or 404."""
+    upload = state.db["uploads"].get(upload_id)
+    if upload is None or upload["flow"] != "tus":
+        raise NotFoundError(f"TUS upload {upload_id} does not exist")
+    return upload
+
+
+def tus_complete(state: BlueBillywigState, upload_id: str, body: Any) -> dict[str, Any]:
+    """``POST /sapi/tus/{id}/complete`` with ``[{PartNumber, ETag}]`` (or ``{"parts": [...]}``, newer SDKs)."""
+    upload = tus_upload(state, upload_id)
+    parts = body.get("parts") if isinstance(body, dict) else body
+    clip = complete_multipart(state, upload, parts, "parts")
+    return {"success": True, "tusUploadId": upload["id"], "key": upload["key"], "mediaclipId": clip["id"], "size": upload["length"]}
+
+
+def tus_abort(state: BlueBillywigState, upload_id: str) -> None:
+    """``DELETE /sapi/tus/{id}``: abort the S3 multipart upload."""
+    _abort(state, tus_upload(state, upload_id))
+
+
+# -- PHP / Node SDK flow ---------------------------------------------------------------
+def s3_start(state: BlueBillywigState, filename: str | None, filesize: str | None, contenttype: str | None, clipid: str | None) -> dict[str, Any]:
+    """``GET /sapi/mediaclip/0/upload``: one presigned PUT (small files) or presigned multipart parts."""
+    if filename is None or not filename.strip() or len(filename) > 255:
+        raise BadRequestError("filename is required (at most 255 characters)", "filename")
+    length = _size("filesize", filesize)
+    clip_id = _target_clip(state, clipid, "clipid")
+    filetype = _content_type(contenttype)
+    single = length <= _part_size(length)
+    upload = _new_upload(state, "s3", filename.strip(), filetype, length, clip_id, single=single)
+    if single:
+        # PHP/Node SDKs PUT one chunk and call nothing after it; the emulator notices the object in S3.
+        url = state.ctx.s3.presign("put_object", upload["bucket"], upload["key"], PRESIGN_SECONDS)
+        state.db["meta"]["pending_puts"].append(upload["id"])
+        return {"chunks": 1, "presignedUrls": [{"presignedUrl": url, "chunkSize": length, "offset": 0, "partNumber": 1}], "key": upload["key"]}
+    urls = [
+        {
+            "presignedUrl": _part_url(state, upload, n),
+            "chunkSize": min(upload["partSize"], length - (n - 1) * upload["partSize"]),
+            "offset": (n - 1) * upload["partSize"],
+            "partNumber": n,
+        }
+        for n in range(1, upload["parts"] + 1)
+    ]
+    return {"chunks": upload["parts"], "presignedUrls": urls, "key": upload["key"], "uploadId": upload["s3UploadId"]}
+
+
+def _s3_upload(state: BlueBillywigState, key: Any, s3_upload_id: Any) -> dict[str, Any]:
+    if not isinstance(key, str) or not key:
+        raise BadRequestError("s3FileKey is required", "s3FileKey")
+    if not isinstance(s3_upload_id, str) or not s3_upload_id:
+        raise BadRequestError("s3UploadId is required", "s3UploadId")
+    for upload in state.db["uploads"].values():
+        if upload["key"] == key and upload["s3UploadId"] == s3_upload_id:
+            return upload
+    raise NotFoundError(f"no upload started with key {key!r} and upload id {s3_upload_id!r}")
+
+
+def s3_complete(state: BlueBillywigState, body: Any, clipid: str | None) -> dict[str, Any]:
+    """``PUT /sapi/mediaclip/0/completeUpload`` with ``{s3FileKey, s3UploadId, s3Parts}``."""
+    if not isinstance(body, dict):
+        raise BadRequestError("the body (or the json parameter) must be {s3FileKey, s3UploadId, s3Parts}")
+    upload = _s3_upload(state, body.get("s3FileKey"), body.get("s3UploadId"))
+    if clipid not in (None, "", "0"):
+        target = _target_clip(state, clipid, "clipid")
+        if upload["clipid"] not in (None, target):
+            raise BadRequestError(f"clipid {clipid} differs from the clip the upload was started for ({upload['clipid']})", "clipid")
+        upload["clipid"] = target
+    clip = complete_multipart(state, upload, body.get("s3Parts"), "s3Parts")
+    return {"success": True, "key": upload["key"], "mediaclipId": clip["id"], "size": upload["length"]}
+
+
+def s3_abort(state: BlueBillywigState, key: str | None, s3_upload_id: str | None) -> dict[str, Any]:
+    """``PUT /sapi/mediaclip/0/abortUpload?s3filekey&s3uploadid``."""
+    upload = _s3_upload(state, key, s3_upload_id)
+    _abort(state, upload)
+    return {"success": True, "key": upload["key"]}
+
+
+def _abort(state: BlueBillywigState, upload: dict[str, Any]) -> None:
+    if upload["status"] != "created":
+        raise ConflictError(f"upload {upload['identifier']} is already {upload['status']}")
+    if upload["s3UploadId"]:
+        try:
+            state.ctx.s3.client.abort_multipart_upload(Bucket=upload["bucket"], Key=upload["key"], UploadId=upload["s3UploadId"])
+        except state.ctx.s3._client_error():
+            pass  # already gone on the S3 side: aborting is idempotent there too
+    upload["status"] = "aborted"
+    if upload["id"] in state.db["meta"]["pending_puts"]:
+        state.db["meta"]["pending_puts"].remove(upload["id"])
+
+
+# -- completion and ingest -------------------------------------------------------------
+def _parts(value: Any, name: str) -> dict[int, str]:
+    if not isinstance(value, list) or not value:
+        raise BadRequestError(f"{name} must be a non-empty list of {{PartNumber, ETag}}", name)
+    out: dict[int, str] = {}
+    for index, part in enumerate(value):
+        where = f"{name}[{index}]"
+        if not isinstance(part, dict) or set(part) - {"PartNumber", "ETag"}:
+            raise BadRequestError(f"{where} must be an object with PartNumber and ETag", where)
+        number, etag = part.get("PartNumber"), part.get("ETag")
+        # The Node SDK sends PartNumber as a string read from the presigned URL.
+        if isinstance(number, bool) or not (isinstance(number, int) or (isinstance(number, str) and number.isascii() and number.isdigit())):
+            raise BadRequestError(f"{where}.PartNumber must be a part number; got {number!r}", f"{where}.PartNumber")
+        if not isinstance(etag, str) or not etag.strip('"'):
+            raise BadRequestError(f"{where}.ETag must be the ETag S3 answered for the part", f"{where}.ETag")
+        if int(number) in out:
+            raise BadRequestError(f"part {int(number)} is listed twice", f"{where}.PartNumber")
+        out[int(number)] = etag.strip('"')
+    return out
+
+
+def _stored_parts(state: BlueBillywigState, upload: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    client = state.ctx.s3.client
+    stored: dict[int, dict[str, Any]] = {}
+    marker = 0
+    while True:
+        page = client.list_parts(Bucket=upload["bucket"], Key=upload["key"], UploadId=upload["s3UploadId"], PartNumberMarker=marker)
+        for part in page.get("Parts", []):
+            stored[part["PartNumber"]] = part
+        if not page.get("IsTruncated"):
+            return stored
+        marker = page["NextPartNumberMarker"]
+
+
+def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: Any, name: str) -> dict[str, Any]:
+    """Check the client's parts against S3, complete the upload, ingest; the clip it went to."""
+    if upload["status"] != "created":
+        raise ConflictError(f"upload {upload['identifier']} is already {upload['status']}")
+    if upload["s3UploadId"] is None:
+        raise BadRequestError(f"upload {upload['identifier']} is a single PUT; it needs no completion")
+    given = _parts(value, name)
+    try:
+        stored = _stored_parts(state, upload)
+    except state.ctx.s3._client_error() as exc:
+        raise ConflictError(f"the multipart upload is gone from S3: {exc}") from None
+    expected = range(1, upload["parts"] + 1)
+    missing = [n for n in expected if n not in given]
+    if missing:
+        raise BadRequestError(f"{name} lacks part(s) {', '.join(map(str, missing))} of {upload['parts']}", name)
+    extra = sorted(set(given) - set(expected))
+    if extra:
+        raise BadRequestError(f"{name} names part(s) {', '.join(map(str, extra))}, but the upload has {upload['parts']}", name)
+    for number in expected:
+        if number not in stored:
+            raise BadRequestError(f"part {number} was never uploaded to S3", name)
+        if stored[number]["ETag"].strip('"') != given[number]:
+            raise BadRequestError(f"the ETag of part {number} ({given[number]}) is not the one S3 stored for it", name)
+    total = sum(stored[n]["Size"] for n in expected)
+    if total != upload["length"]:
+        raise BadRequestError(f"the parts hold {total} bytes but the upload was announced as {upload['length']} bytes", name)
+    if upload["clipid"] is not None:
+        state.clip(upload["clipid"])  # purged meanwhile -> 404, nothing completed
+    try:
+        state.ctx.s3.client.complete_multipart_upload(
+            Bucket=upload["bucket"], Key=upload["key"], UploadId=upload["s3UploadId"],
+            MultipartUpload={"Parts": [{"PartNumber": n, "ETag": stored[n]["ETag"]} for n in expected]},
+        )
+    except state.ctx.s3._client_error() as exc:
+        raise BadRequestError(f"S3 refused to complete the upload: {exc}") from None
+    return ingest(state, upload)
+
+
+def poll_single_part_uploads(state: BlueBillywigState) -> None:
+    """Ingest single-PUT uploads (PHP/Node flow) whose object has appeared in S3."""
+    for upload_id in list(state.db["meta"]["pending_puts"]):
+        upload = state.db["uploads"].get(upload_id)
+        if upload is None or upload["status"] != "created":
+            state.db["meta"]["pending_puts"].remove(upload_id)
+            continue
+        head = state.ctx.s3.head(upload["bucket"], upload["key"])
+        if head is None:
+            continue
+        state.db["meta"]["pending_puts"].remove(upload_id)
+        if head["ContentLength"] != upload["length"]:
+            upload["status"] = "failed"
+            upload["error"] = f"the object holds {head['ContentLength']} bytes, {upload['length']} were announced"
+            continue
+        try:
+            ingest(state, upload)
+        except ApiError as exc:
+            upload["status"] = "failed"
+            upload["error"] = exc.message
+
+
+def ingest(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, Any]:
+    """Read the object back from S3, probe it, give the clip its file and start transcoding."""
+    handle, path = tempfile.mkstemp(prefix="bb-ingest-", dir=os.environ.get("TMPDIR"))
+    os.close(handle)
+    try:
+        try:
+            state.ctx.s3.download(upload["bucket"], upload["key"], path)
+        except S3Error as exc:
+            raise ConflictError(f"the uploaded object cannot be read from S3: {exc}") from None
+        try:
+            info = probe_media(path)
+        except NotMediaError as exc:
+            upload["status"] = "failed"
+            upload["error"] = str(exc)
+            raise unprocessable(f"{upload['filename']} is not audio or video the transcoder can read: {exc}") from None
+    finally:
+        os.unlink(path)
+    now = state.now()
+    user = "upload"
+    if upload["clipid"] is None:
+        clip = new_clip_record(state, state.next_id("clip"), now, user)
+        clip["title"] = os.path.splitext(upload["filename"])[0]
+        state.db["mediaclips"][clip["id"]] = clip
+        state.record_version(clip, "create", user)
+        upload["clipid"] = clip["id"]
+    else:
+        clip = state.clip(upload["clipid"])
+    width = info.frame_width or 0 if info.has_video else 0
+    height = info.frame_height or 0 if info.has_video else 0
+    clip.update(
+        mediatype="video" if info.has_video else "audio",
+        originalfilename=upload["filename"],
+        length=int(round(info.duration_ms / 1000)),
+        width=width, height=height, originalWidth=width, originalHeight=height, dar=display_aspect(width, height),
+        ingested=True, transcoded=False, updated=now,
+    )
+    clip["job"] = {
+        "id": state.next_id("job"),
+        "started": now,
+        "duration": state.setting("transcode_seconds", DEFAULT_TRANSCODE_SECONDS),
+        "hasAudio": info.audio_codec_name is not None,
+        "exactMs": int(info.duration_ms),
+        "size": info.size,
+    }
+    if clip["id"] not in state.db["meta"]["pending_jobs"]:
+        state.db["meta"]["pending_jobs"].append(clip["id"])
+    upload["status"] = "completed"
+    upload["size"] = info.size
+    state.record_version(clip, "upload", user)
+    return clip
