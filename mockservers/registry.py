@@ -12,6 +12,7 @@ PROVIDERS: dict[str, str] = {
     "pixop": "mockservers.pixop.app",
     "vonage": "mockservers.vonage.app",
     "bluebillywig": "mockservers.bluebillywig.app",
+    "mediaflow": "mockservers.mediaflow.app",
 }
 
 

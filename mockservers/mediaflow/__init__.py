@@ -1,0 +1,1 @@
+"""Mediaflow customer API emulator (customerapi.mediaflowpro.com/1/...)."""

@@ -1,0 +1,37 @@
+"""The Mediaflow provider definition and app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
+from mockservers.mediaflow.errors import render_error
+from mockservers.mediaflow.routes import register_routes
+from mockservers.mediaflow.state import MediaflowState
+
+PROVIDER = Provider(
+    name="mediaflow",
+    title="Mediaflow customer API v1",
+    default_port=8704,
+    state_class=MediaflowState,
+    register_routes=register_routes,
+    render_error=render_error,
+    default_settings={"process_seconds": 3.0},
+    # The API host, and the seed's upload, preview and icon hosts, whose paths the emulator
+    # serves as /up/..., /inviewer/{info|skiss}/... and /images/icon{id}.gif.
+    hosts={
+        "customerapi.mediaflowpro.com": "",
+        "ftp*.inviewer.se": "",
+        "im*.inviewer.se": "/inviewer",
+        "static.mediaflowpro.com": "",
+    },
+)
+
+
+def create_app(config: EmulatorConfig | dict[str, Any] | None = None) -> Flask:
+    """A Mediaflow emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
+    if isinstance(config, dict):
+        config = EmulatorConfig(**config)
+    return Emulator(PROVIDER, config).app

@@ -1,0 +1,298 @@
+"""Mediaflow's customer API (``/1/...``) as thin Flask views: parse, call the state, serialize."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+
+from mockservers.core.errors import BadRequestError
+from mockservers.mediaflow import tokens
+from mockservers.mediaflow.filetypes import KINDS
+from mockservers.mediaflow.serializers import file_json, folder_json, parse_fields, usage_json
+from mockservers.mediaflow.state import UPLOAD_URL_LIFETIME, MediaflowState, check_filesize
+
+api = Blueprint("mediaflow_api", __name__, url_prefix="/1")
+DEFAULT_PER_PAGE = 20  # inferred
+MAX_PER_PAGE = 500  # inferred
+_ID_RE = re.compile(r"^[1-9][0-9]{0,17}$")
+
+
+def register_routes(app: Flask) -> None:
+    """Attach the API and the stand-ins for the upload and preview hosts."""
+    from mockservers.mediaflow.hosts import hosts
+
+    app.register_blueprint(api)
+    app.register_blueprint(hosts)
+
+
+def state() -> MediaflowState:
+    """The emulator's Mediaflow state."""
+    return current_app.extensions["mockservers"].state
+
+
+def base_url() -> str:
+    """Absolute URLs point at the host the client used."""
+    return request.host_url.rstrip("/")
+
+
+# -- parsing -------------------------------------------------------------------
+def _int_id(raw: str, what: str) -> int:
+    if not _ID_RE.match(raw):
+        raise BadRequestError(f"{what} must be a positive integer; got {raw!r}", what)
+    return int(raw)
+
+
+def _bool_arg(name: str) -> bool | None:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return None
+    lowered = raw.lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise BadRequestError(f"{name} must be true or false; got {raw!r}", name)
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
+        raise BadRequestError(f"{name} must be an integer from {low} to {high}; got {raw!r}", name)
+    return int(raw)
+
+
+def _kinds_arg() -> list[str] | None:
+    raw = request.args.get("type")
+    if raw is None or raw.strip() == "":
+        return None
+    kinds = [k.strip().lower() for k in raw.split(",") if k.strip()]
+    bad = [k for k in kinds if k not in KINDS]
+    if bad:
+        raise BadRequestError(f"unknown type {bad[0]!r}; known: {', '.join(KINDS)}", "type")
+    return kinds
+
+
+def _json_object(allowed: set[str]) -> dict[str, Any]:
+    if not request.get_data(cache=True).strip():
+        raise BadRequestError("a JSON request body is required")
+    data = request.get_json(force=True, silent=True)
+    if data is None:
+        raise BadRequestError("the request body is not valid JSON")
+    if not isinstance(data, dict):
+        raise BadRequestError("the request body must be a JSON object")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
+    return data
+
+
+def _body_object(allowed: set[str]) -> dict[str, Any]:
+    """A JSON object body, or form fields (a plain HTML/XHR form post sends those)."""
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        data: dict[str, Any] = request.form.to_dict()
+        unknown = sorted(set(data) - allowed)
+        if unknown:
+            raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
+        return data
+    return _json_object(allowed)
+
+
+def _string(data: dict[str, Any], name: str, required: bool, max_length: int = 255) -> str | None:
+    value = data.get(name)
+    if value is None:
+        if required:
+            raise BadRequestError(f"{name} is required", name)
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > max_length:
+        raise BadRequestError(f"{name} must be a non-empty string of at most {max_length} characters", name)
+    return value
+
+
+# -- authentication ------------------------------------------------------------
+def current_user() -> dict[str, Any]:
+    """The user of the access token (``Authorization: Bearer`` or ``access_token`` query parameter)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    token = value.strip() if scheme.lower() == "bearer" and value.strip() else request.args.get("access_token", "").strip()
+    if not token:
+        raise tokens.unauthorized(
+            "an access token is required: pass access_token=<token> or the header Authorization: Bearer <token> "
+            "(get one from /1/oauth2/token)"
+        )
+    return state().authenticate(token)
+
+
+# -- OAuth2 --------------------------------------------------------------------
+@api.route("/oauth2/token", methods=["GET", "POST"])
+def token() -> Response:
+    """grant_type=refresh_token -> {access_token, token_type, expires_in} (query string or form)."""
+    params = request.args.to_dict()
+    if request.method == "POST":
+        if request.mimetype == "application/json":
+            body = request.get_json(silent=True)
+            if not isinstance(body, dict):
+                raise BadRequestError("the JSON request body must be an object")
+            params.update({k: v for k, v in body.items() if isinstance(v, str)})
+        else:
+            params.update(request.form.to_dict())
+    return jsonify(state().issue_token(params))
+
+
+# -- files ---------------------------------------------------------------------
+def _file_page(items: list[dict[str, Any]]) -> Response:
+    fields = parse_fields(request.args.get("fields"))
+    page = _int_arg("page", 1, 1, 1_000_000)
+    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    chosen = items[(page - 1) * per_page : page * per_page]
+    base = base_url()
+    return jsonify([file_json(f, base, fields) for f in chosen])
+
+
+@api.get("/file/latest")
+def latest_files() -> Response:
+    """The newest readable files: processed, type, page, per_page, fields."""
+    user = current_user()
+    return _file_page(state().files(user, processed=_bool_arg("processed"), kinds=_kinds_arg()))
+
+
+@api.get("/file/<file_id>")
+def get_file(file_id: str) -> Response:
+    """One file, as a one-element array ([] when not found or not readable)."""
+    user = current_user()
+    record = state().file(user, _int_id(file_id, "file id"))
+    fields = parse_fields(request.args.get("fields"))
+    return jsonify([file_json(record, base_url(), fields)] if record else [])
+
+
+@api.post("/file")
+def announce_upload() -> Response:
+    """{filename, filesize, toFolder} -> {expiresIn: 600, uploadURL}."""
+    user = current_user()
+    body = _body_object({"filename", "filesize", "toFolder"})
+    filename = _string(body, "filename", required=True) or ""
+    if "/" in filename or "\\" in filename or filename.strip(" .") == "":
+        raise BadRequestError(f"filename must be a plain file name without folders; got {filename!r}", "filename")
+    if body.get("filesize") is None:
+        raise BadRequestError("filesize is required (the file's size in bytes)", "filesize")
+    filesize = check_filesize(body["filesize"])
+    folder = body.get("toFolder")
+    if folder is None:
+        raise BadRequestError("toFolder is required (the id of the folder to upload to)", "toFolder")
+    if isinstance(folder, str) and _ID_RE.match(folder):
+        folder = int(folder)
+    if isinstance(folder, bool) or not isinstance(folder, int) or folder <= 0:
+        raise BadRequestError(f"toFolder must be a folder id (a positive integer); got {folder!r}", "toFolder")
+    slot = state().start_upload(user, filename, filesize, folder)
+    return jsonify({"expiresIn": UPLOAD_URL_LIFETIME, "uploadURL": f"{base_url()}/up/{slot['token']}"})
+
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _usage_body() -> dict[str, Any]:
+    body = _json_object({"contact", "types", "web", "project", "date"})
+    types = body.get("types")
+    if types is None:
+        raise BadRequestError("types is required: a list of where the file is used, e.g. [\"web\"]", "types")
+    if not isinstance(types, list) or not types or not all(isinstance(t, str) and t.strip() and len(t) <= 50 for t in types):
+        raise BadRequestError("types must be a non-empty list of non-empty strings", "types")
+    usage: dict[str, Any] = {
+        "types": types,
+        "contact": _string(body, "contact", required=False),
+        "project": _string(body, "project", required=False),
+        "web": None,
+    }
+    web = body.get("web")
+    if web is not None:
+        if not isinstance(web, dict):
+            raise BadRequestError("web must be an object {page, pageName}", "web")
+        unknown = sorted(set(web) - {"page", "pageName"})
+        if unknown:
+            raise BadRequestError(f"web.{unknown[0]} is not a known field; allowed: page, pageName", f"web.{unknown[0]}")
+        page = web.get("page")
+        if not isinstance(page, str) or not re.match(r"^https?://\S+$", page) or len(page) > 2000:
+            raise BadRequestError("web.page must be the http(s) URL of the page that uses the file", "web.page")
+        name = web.get("pageName")
+        if name is not None and (not isinstance(name, str) or len(name) > 255):
+            raise BadRequestError("web.pageName must be a string of at most 255 characters", "web.pageName")
+        usage["web"] = {"page": page, "pageName": name}
+    elif "web" in types:
+        raise BadRequestError("web {page, pageName} is required when types contains \"web\"", "web")
+    raw_date = body.get("date")
+    if raw_date is None:
+        usage["date"] = datetime.fromtimestamp(state().now(), tz=timezone.utc).date().isoformat()
+    else:
+        try:
+            if not isinstance(raw_date, str) or not _DATE_RE.match(raw_date):
+                raise ValueError
+            usage["date"] = date.fromisoformat(raw_date).isoformat()
+        except ValueError:
+            raise BadRequestError(f"date must be a date YYYY-MM-DD; got {raw_date!r}", "date") from None
+    return usage
+
+
+@api.post("/file/<file_id>/usage")
+def report_usage(file_id: str) -> Response:
+    """Report where a file is used: {contact, types, web{page, pageName}, project, date}."""
+    user = current_user()
+    identifier = _int_id(file_id, "file id")
+    usage = state().add_usage(user, identifier, _usage_body())
+    return jsonify(usage_json(usage))
+
+
+@api.get("/file/<file_id>/usage")
+def list_usage(file_id: str) -> Response:
+    """Usages reported for a file (inferred companion of the POST)."""
+    user = current_user()
+    return jsonify([usage_json(u) for u in state().usages(user, _int_id(file_id, "file id"))])
+
+
+# -- folders -------------------------------------------------------------------
+def _folders(items: list[dict[str, Any]], user: dict[str, Any]) -> Response:
+    return jsonify([folder_json(state(), user, f) for f in items])
+
+
+@api.get("/folders")
+def top_folders() -> Response:
+    """The readable top-level folders."""
+    user = current_user()
+    return _folders(state().folders(user, parent=0), user)
+
+
+@api.get("/folders/<folder_id>")
+def get_folder(folder_id: str) -> Response:
+    """One folder, as a one-element array ([] when unknown or unreadable)."""
+    user = current_user()
+    folder = state().readable_folder(user, _int_id(folder_id, "folder id"))
+    return _folders([folder] if folder else [], user)
+
+
+@api.get("/folders/<folder_id>/children")
+def folder_children(folder_id: str) -> Response:
+    """Readable child folders ([] for an unknown or unreadable folder)."""
+    user = current_user()
+    folder = state().readable_folder(user, _int_id(folder_id, "folder id"))
+    return _folders(state().folders(user, parent=folder["id"]) if folder else [], user)
+
+
+@api.get("/folders/<folder_id>/files")
+def folder_files(folder_id: str) -> Response:
+    """Files in a folder (processed, type, page, per_page, fields); [] for unknown/unreadable folders."""
+    user = current_user()
+    folder = state().readable_folder(user, _int_id(folder_id, "folder id"))
+    processed, kinds = _bool_arg("processed"), _kinds_arg()
+    if folder is None:
+        return _file_page([])  # still validates fields/page/per_page
+    return _file_page(state().files(user, folder_id=folder["id"], processed=processed, kinds=kinds))
+
+
+@api.get("/foldertree")
+def folder_tree() -> Response:
+    """Every readable folder, depth-first, with depth and parent."""
+    user = current_user()
+    return _folders(state().folders(user), user)

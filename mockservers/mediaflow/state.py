@@ -1,0 +1,324 @@
+"""Mediaflow's domain: API keys and tokens, folders with per-user rights, files, uploads. No Flask here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockservers.core.blobs import BlobInfo
+from mockservers.core.errors import ApiError, BadRequestError, NotFoundError
+from mockservers.core.media import NotMediaError, probe_visual_size, render_preview_jpeg
+from mockservers.core.state import BaseState
+from mockservers.mediaflow import tokens, world
+from mockservers.mediaflow.errors import UPLOAD_FORBIDDEN
+from mockservers.mediaflow.filetypes import type_for
+
+UPLOAD_URL_LIFETIME = 600  # seed: "expiresIn": 600, "uploadURL fungerar i 10 min"
+# Preview renditions: the seed's smallPreview is an ".../info/..." URL, mediumPreview ".../skiss/..."
+# (Swedish "sketch"); their pixel sizes are not documented (inferred: 200 and 600 px boxes).
+PREVIEW_SIZES = {"info": 200, "skiss": 600}
+MAX_FILESIZE = 50 * 1024**3  # inferred upper bound for an announced upload
+TOKEN_SCOPES = ["2", "9"]  # the seed's token carries numeric scopes; their meaning is not documented
+
+
+class MediaflowState(BaseState):
+    """All Mediaflow data of one emulator instance (one customer and its users)."""
+
+    provider = "mediaflow"
+    tables = ("customers", "users", "folders", "files", "previews", "uploads", "usages")
+
+    # -- world -----------------------------------------------------------------
+    def default_world(self) -> dict[str, Any]:
+        """fixtures/mediaflow/world.json."""
+        return world.default_world()
+
+    def build_world(self) -> None:
+        """Customer, users, folder tree with rights, and the generated files."""
+        world.build(self)
+
+    def after_load(self) -> None:
+        """Register sample files as blobs and re-queue processing that has not run yet."""
+        samples = {f["blobKey"] for f in self.db["files"].values() if f["blobKey"].startswith("fixture:")}
+        for key in sorted(samples):
+            if self.ctx.blobs.get(key) is None:
+                self.ctx.blobs.put_file(world.sample_path(key.split(":", 1)[1]), key=key)
+        for record in self.db["files"].values():
+            if not record["processed"] and record["processAt"] is not None:
+                self._schedule_processing(record["id"], record["processAt"])
+
+    def credentials(self) -> dict[str, Any]:
+        """API keys of the demo user, plus folders it may and may not upload to."""
+        customer = next(iter(self.db["customers"].values()))
+        demo = self.user_by_key("demo")
+        upload = self._demo_folder("upload")
+        readonly = self._demo_folder("read")
+        hidden = next((f for f in self.db["folders"].values() if str(demo["id"]) not in f["rights"]), None)
+        return {
+            "client_id": customer["client_id"],
+            "client_secret": customer["client_secret"],
+            "refresh_token": demo["refresh_token"],
+            "user_id": demo["id"],
+            "customer_id": customer["id"],
+            "upload_folder_id": upload["id"] if upload else None,
+            "readonly_folder_id": readonly["id"] if readonly else None,
+            "hidden_folder_id": hidden["id"] if hidden else None,
+        }
+
+    def _demo_folder(self, right: str) -> dict[str, Any] | None:
+        demo = str(self.user_by_key("demo")["id"])
+        return next(
+            (f for f in self.db["folders"].values() if f["rights"].get(demo) == right and not f["archived"]), None
+        )
+
+    def user_by_key(self, key: str) -> dict[str, Any]:
+        """A seeded user by its world key (demo, editor)."""
+        for user in self.db["users"].values():
+            if user["key"] == key:
+                return user
+        raise KeyError(key)
+
+    def folder_by_key(self, key: str) -> dict[str, Any]:
+        """A seeded folder by its world key."""
+        return self.db["folders"][str(self.db["meta"]["folder_keys"][key])]  # type: ignore[index]
+
+    def _setting(self, name: str, default: float) -> float:
+        return float(self.ctx.settings.get(name, default))
+
+    # -- OAuth2 ----------------------------------------------------------------
+    def issue_token(self, params: dict[str, str]) -> dict[str, Any]:
+        """grant_type=refresh_token with client_id, client_secret, refresh_token -> access token."""
+        grant_type = params.get("grant_type")
+        if not grant_type:
+            raise BadRequestError("grant_type is required; use grant_type=refresh_token", "grant_type")
+        if grant_type != "refresh_token":
+            raise BadRequestError(
+                f"unsupported grant_type {grant_type!r}; only grant_type=refresh_token is supported", "grant_type"
+            )
+        for name in ("client_id", "client_secret", "refresh_token"):
+            if not params.get(name):
+                raise BadRequestError(f"{name} is required", name)
+        customer = next((c for c in self.db["customers"].values() if c["client_id"] == params["client_id"]), None)
+        if customer is None:
+            raise tokens.unauthorized(f"unknown client_id {params['client_id']!r}")
+        if params["client_secret"] != customer["client_secret"]:
+            raise tokens.unauthorized(f"wrong client_secret for client_id {customer['client_id']!r}")
+        user = next(
+            (u for u in self.db["users"].values()
+             if u["customerId"] == customer["id"] and u["refresh_token"] == params["refresh_token"]),
+            None,
+        )
+        if user is None:
+            raise tokens.unauthorized(f"the refresh_token is not valid for client_id {customer['client_id']!r}")
+        return {"access_token": self.mint_token(user["id"]), "token_type": "Bearer", "expires_in": tokens.TOKEN_LIFETIME_SECONDS}
+
+    def mint_token(self, user_id: int, lifetime: float = tokens.TOKEN_LIFETIME_SECONDS, **claims: Any) -> str:
+        """Sign an access token for a user (tests may override claims or the lifetime)."""
+        user = self.db["users"][str(user_id)]
+        customer = self.db["customers"][str(user["customerId"])]
+        now = int(self.now())
+        payload: dict[str, Any] = {
+            "serv": str(customer["server"]),
+            "sub": str(user["id"]),
+            "exp": now + int(lifetime),
+            "idcust": str(customer["id"]),
+            "scopes": TOKEN_SCOPES,
+            "iat": now,
+        }
+        payload.update(claims)
+        return tokens.sign(payload, customer["token_secret"])
+
+    def authenticate(self, token: str) -> dict[str, Any]:
+        """The user an access token stands for; 401 (saying why) otherwise."""
+        customer = self.db["customers"].get(str(tokens.unverified_customer(token)))
+        if customer is None:
+            raise tokens.unauthorized("the access token names no known customer (idcust); request a new token")
+        claims = tokens.verify(token, customer["token_secret"], self.now())
+        user = self.db["users"].get(str(claims.get("sub")))
+        if user is None or user["customerId"] != customer["id"]:
+            raise tokens.unauthorized("the access token names no user of this customer (sub); request a new token")
+        return user
+
+    # -- folders ---------------------------------------------------------------
+    def right(self, user: dict[str, Any], folder: dict[str, Any]) -> str | None:
+        """``upload``, ``read`` or None: the user's right on a folder."""
+        if folder["customerId"] != user["customerId"]:
+            return None
+        return folder["rights"].get(str(user["id"]))
+
+    def readable_folder(self, user: dict[str, Any], folder_id: int) -> dict[str, Any] | None:
+        """A folder the user may read, or None (unknown and unreadable folders look the same)."""
+        folder = self.db["folders"].get(str(folder_id))
+        return folder if folder is not None and self.right(user, folder) else None
+
+    def folders(self, user: dict[str, Any], parent: int | None = None) -> list[dict[str, Any]]:
+        """Readable folders in tree order; only the children of ``parent`` when given."""
+        found = [
+            f for f in self.db["folders"].values()
+            if self.right(user, f) and (parent is None or f["parent"] == parent)
+        ]
+        return sorted(found, key=lambda f: f["position"])
+
+    def has_children(self, user: dict[str, Any], folder: dict[str, Any]) -> bool:
+        """Whether the folder has child folders the user can see."""
+        return any(f["parent"] == folder["id"] and self.right(user, f) for f in self.db["folders"].values())
+
+    # -- files -----------------------------------------------------------------
+    def files(
+        self, user: dict[str, Any], *, folder_id: int | None = None, processed: bool | None = None, kinds: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Readable files, newest first, filtered by folder, processed state and type."""
+        readable = {f["id"] for f in self.db["folders"].values() if self.right(user, f)}
+        found = [
+            f for f in self.db["files"].values()
+            if f["folderId"] in readable
+            and (folder_id is None or f["folderId"] == folder_id)
+            and (processed is None or f["processed"] == processed)
+            and (kinds is None or f["type"]["type"] in kinds)
+        ]
+        return sorted(found, key=lambda f: (-f["uploaded"], -f["id"]))
+
+    def file(self, user: dict[str, Any], file_id: int) -> dict[str, Any] | None:
+        """A file the user may read, or None."""
+        record = self.db["files"].get(str(file_id))
+        if record is None or self.readable_folder(user, record["folderId"]) is None:
+            return None
+        return record
+
+    def add_usage(self, user: dict[str, Any], file_id: int, usage: dict[str, Any]) -> dict[str, Any]:
+        """Record where a file is used."""
+        with self.lock:
+            record = self.file(user, file_id)
+            if record is None:
+                raise NotFoundError(f"file {file_id} not found")
+            meta = self.db["meta"]
+            usage_id = meta["next_usage_id"]  # type: ignore[index]
+            meta["next_usage_id"] = usage_id + 1  # type: ignore[index]
+            stored = {"id": usage_id, "fileId": record["id"], "userId": user["id"], "created": self.now(), **usage}
+            self.db["usages"][str(usage_id)] = stored
+            return stored
+
+    def usages(self, user: dict[str, Any], file_id: int) -> list[dict[str, Any]]:
+        """Usages reported for a readable file ([] when the file is unknown)."""
+        if self.file(user, file_id) is None:
+            return []
+        return sorted((u for u in self.db["usages"].values() if u["fileId"] == file_id), key=lambda u: u["id"])
+
+    # -- upload ------------------------------------------------------------------
+    def start_upload(self, user: dict[str, Any], filename: str, filesize: int, folder_id: int) -> dict[str, Any]:
+        """Announce an upload: a one-time upload slot valid for 600 s, or 404/403 for the folder."""
+        with self.lock:
+            folder = self.db["folders"].get(str(folder_id))
+            if folder is None or folder["customerId"] != user["customerId"]:
+                raise NotFoundError(f"folder {folder_id} not found")
+            if self.right(user, folder) != "upload":
+                raise ApiError(403, UPLOAD_FORBIDDEN)
+            if folder["archived"]:
+                raise ApiError(403, UPLOAD_FORBIDDEN)
+            token = self.ids.hex(20)
+            now = self.now()
+            slot = {
+                "token": token, "userId": user["id"], "folderId": folder["id"], "filename": filename,
+                "filesize": filesize, "created": now, "expires": now + UPLOAD_URL_LIFETIME, "fileId": None,
+            }
+            self.db["uploads"][token] = slot
+            return slot
+
+    def upload_slot(self, token: str) -> dict[str, Any]:
+        """A live upload slot, or the error saying why it cannot take bytes."""
+        slot = self.db["uploads"].get(token)
+        if slot is None:
+            raise NotFoundError("unknown upload URL; announce the upload with POST /1/file first")
+        if slot["fileId"] is not None:
+            raise ApiError(410, "this upload URL has already been used; announce a new upload with POST /1/file")
+        if self.now() >= slot["expires"]:
+            raise ApiError(
+                403, f"this upload URL expired {int(self.now() - slot['expires'])} second(s) ago (it works for "
+                f"{UPLOAD_URL_LIFETIME} s); announce a new upload with POST /1/file",
+            )
+        return slot
+
+    def complete_upload(self, token: str, blob: BlobInfo) -> dict[str, Any]:
+        """Store the uploaded bytes as a new, unprocessed file and queue its processing."""
+        with self.lock:
+            slot = self.upload_slot(token)
+            if blob.size != slot["filesize"]:
+                raise BadRequestError(
+                    f"the upload has {blob.size} bytes but {slot['filesize']} were announced (filesize); "
+                    "nothing was stored",
+                    "filesize",
+                )
+            meta = self.db["meta"]
+            file_id = meta["next_file_id"]  # type: ignore[index]
+            meta["next_file_id"] = file_id + 1  # type: ignore[index]
+            filename = slot["filename"]
+            stem = filename.rsplit(".", 1)[0] if "." in filename.strip(".") else filename
+            now = self.now()
+            record = {
+                "id": file_id, "folderId": slot["folderId"], "name": stem, "filename": filename,
+                "description": "", "keywords": [], "type": type_for(filename), "filesize": blob.size,
+                "uploaded": now, "uploadedBy": slot["userId"], "blobKey": blob.key, "processed": False,
+                "processAt": now + self._setting("process_seconds", 3.0), "width": None, "height": None,
+                "previewId": world.preview_id(self), "hasPreview": False, "previews": {},
+            }
+            self.db["files"][str(file_id)] = record
+            self.db["previews"][record["previewId"]] = {"fileId": file_id}
+            slot["fileId"] = file_id
+            self._schedule_processing(file_id, record["processAt"])
+            return record
+
+    # -- processing ----------------------------------------------------------------
+    def _schedule_processing(self, file_id: int, at: float) -> None:
+        self.ctx.scheduler.schedule(at, lambda: self._process(file_id))
+
+    def _process(self, file_id: int) -> None:
+        """Read the real geometry and render both previews; the file becomes processed."""
+        with self.lock:
+            record = self.db["files"].get(str(file_id))
+            if record is None or record["processed"]:
+                return
+            blob = self.ctx.blobs.get(record["blobKey"])
+            pictured = blob is not None and record["type"]["type"] in world.PICTURE_KINDS
+            dims = probe_visual_size(blob.path) if pictured and blob is not None else None
+            previews: dict[str, str] = {}
+            if dims is not None and blob is not None:
+                try:
+                    for rendition, size in PREVIEW_SIZES.items():
+                        previews[rendition] = self._store_preview(record, rendition, blob.path, size)
+                except NotMediaError:
+                    dims = None
+            # One update at the end: readers never see a half-processed file.
+            record.update({
+                "previews": previews if dims else {},
+                "width": dims[0] if dims else None,
+                "height": dims[1] if dims else None,
+                "hasPreview": dims is not None,
+                "processed": True,
+            })
+
+    def _store_preview(self, record: dict[str, Any], rendition: str, source: str, size: int) -> str:
+        key = f"mediaflow-preview:{record['previewId']}:{rendition}"
+        return self.ctx.blobs.put_bytes(render_preview_jpeg(source, size), key=key).key
+
+    def preview(self, preview_id: str, rendition: str) -> BlobInfo:
+        """A rendered preview (rendered on first use for seeded files); 404 when the file has none."""
+        entry = self.db["previews"].get(preview_id)
+        record = self.db["files"].get(str(entry["fileId"])) if entry else None
+        if record is None or rendition not in PREVIEW_SIZES or not record["hasPreview"]:
+            raise NotFoundError("no such preview")
+        blob = self.ctx.blobs.get(f"mediaflow-preview:{preview_id}:{rendition}")
+        if blob is None:
+            source = self.ctx.blobs.get(record["blobKey"])
+            if source is None:
+                raise NotFoundError("the file's media is no longer stored")
+            key = self._store_preview(record, rendition, source.path, PREVIEW_SIZES[rendition])
+            blob = self.ctx.blobs.get(key)
+        assert blob is not None
+        return blob
+
+
+def check_filesize(value: Any) -> int:
+    """An announced size: a positive integer (JSON number or digit string) up to MAX_FILESIZE."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_FILESIZE:
+        raise BadRequestError(f"filesize must be a positive integer number of bytes (at most {MAX_FILESIZE}); got {value!r}", "filesize")
+    return value

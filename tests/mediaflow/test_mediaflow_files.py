@@ -1,0 +1,158 @@
+"""File listing, fields selection, single files, previews, icons and usage reports."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from mockservers.mediaflow.serializers import FILE_FIELDS
+
+
+def test_latest_defaults_to_every_field_newest_first(mediaflow_client) -> None:
+    files = mediaflow_client.get("/1/file/latest").json()
+    assert len(files) == 20  # default per_page
+    assert all(list(f) == list(FILE_FIELDS) for f in files)
+    keys = [(f["uploaded"], f["id"]) for f in files]
+    assert keys == sorted(keys, reverse=True)
+
+
+def test_fields_any_case_insensitive_and_id_always(mediaflow_client) -> None:
+    assert list(mediaflow_client.get("/1/file/latest", params={"fields": "any"}).json()[0]) == list(FILE_FIELDS)
+    first = mediaflow_client.get("/1/file/latest", params={"fields": "filename,WIDTH,hasPreview"}).json()[0]
+    assert list(first) == ["id", "filename", "width", "hasPreview"]
+
+
+def test_unknown_field_is_400_naming_it(mediaflow_client) -> None:
+    response = mediaflow_client.get("/1/file/latest", params={"fields": "id,colour"})
+    assert response.status_code == 400
+    assert "unknown field 'colour'" in response.json()["error"]
+
+
+def test_pages_do_not_overlap_and_run_out(mediaflow_client) -> None:
+    first = mediaflow_client.get("/1/file/latest", params={"per_page": 50, "page": 1, "fields": "id"}).json()
+    second = mediaflow_client.get("/1/file/latest", params={"per_page": 50, "page": 2, "fields": "id"}).json()
+    assert len(first) == len(second) == 50
+    assert not {f["id"] for f in first} & {f["id"] for f in second}
+    assert mediaflow_client.get("/1/file/latest", params={"per_page": 500, "page": 9}).json() == []
+
+
+@pytest.mark.parametrize(
+    ("params", "name"),
+    [({"page": "0"}, "page"), ({"per_page": "501"}, "per_page"), ({"per_page": "x"}, "per_page"),
+     ({"processed": "maybe"}, "processed"), ({"type": "picture"}, "type")],
+)
+def test_bad_list_parameters_are_400(mediaflow_client, params, name) -> None:
+    response = mediaflow_client.get("/1/file/latest", params=params)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(name) or name in response.json()["error"]
+
+
+def test_type_and_processed_filters(mediaflow_client) -> None:
+    videos = mediaflow_client.get("/1/file/latest", params={"type": "video", "per_page": 500, "fields": "type,processed"}).json()
+    assert videos and all(f["type"]["type"] == "video" for f in videos)
+    mixed = mediaflow_client.get("/1/file/latest", params={"type": "video,document", "per_page": 500, "fields": "type"}).json()
+    assert {f["type"]["type"] for f in mixed} == {"video", "document"}
+    pending = mediaflow_client.get("/1/file/latest", params={"processed": "false", "per_page": 500}).json()
+    assert pending and all(f["processed"] is False and f["hasPreview"] is False and f["width"] is None for f in pending)
+    done = mediaflow_client.get("/1/file/latest", params={"processed": "true", "per_page": 500, "fields": "processed"}).json()
+    assert done and all(f["processed"] for f in done)
+    everything = mediaflow_client.get("/1/file/latest", params={"per_page": 500, "fields": "id"}).json()
+    assert len(everything) == len(pending) + len(done)
+
+
+def test_latest_lists_only_readable_folders(mediaflow, mediaflow_client, make_mediaflow_client) -> None:
+    hidden = mediaflow.credentials["hidden_folder_id"]
+    mine = mediaflow_client.get("/1/file/latest", params={"per_page": 500, "fields": "folderId"}).json()
+    assert hidden not in {f["folderId"] for f in mine}
+    editor = make_mediaflow_client(mediaflow.state.user_by_key("editor")["refresh_token"])
+    theirs = editor.get("/1/file/latest", params={"per_page": 500, "fields": "folderId"}).json()
+    assert hidden in {f["folderId"] for f in theirs}
+
+
+def test_get_file_is_a_one_element_array_or_empty(mediaflow, mediaflow_client) -> None:
+    some = mediaflow_client.get("/1/file/latest", params={"per_page": 1}).json()[0]
+    assert mediaflow_client.get(f"/1/file/{some['id']}").json() == [some]
+    assert mediaflow_client.get(f"/1/file/{some['id']}", params={"fields": "name"}).json() == [{"id": some["id"], "name": some["name"]}]
+    assert mediaflow_client.get("/1/file/1").json() == []
+    hidden_file = next(f for f in mediaflow.state.db["files"].values() if f["folderId"] == mediaflow.credentials["hidden_folder_id"])
+    assert mediaflow_client.get(f"/1/file/{hidden_file['id']}").json() == []
+
+
+@pytest.mark.parametrize("bad", ["abc", "0", "-5", "1.5"])
+def test_non_numeric_file_id_is_400(mediaflow_client, bad) -> None:
+    response = mediaflow_client.get(f"/1/file/{bad}")
+    assert response.status_code == 400
+    assert "file id must be a positive integer" in response.json()["error"]
+
+
+def test_previews_are_real_jpegs_of_the_file(mediaflow_client) -> None:
+    image = mediaflow_client.get("/1/file/latest", params={"type": "image", "processed": "true", "per_page": 1}).json()[0]
+    small = mediaflow_client.get(image["smallPreview"])
+    medium = mediaflow_client.get(image["mediumPreview"])
+    assert small.headers["Content-Type"] == "image/jpeg" and medium.headers["Content-Type"] == "image/jpeg"
+    small_image, medium_image = Image.open(io.BytesIO(small.content)), Image.open(io.BytesIO(medium.content))
+    assert max(small_image.size) <= 200 and max(medium_image.size) <= 600
+    ratio = image["width"] / image["height"]
+    assert abs(small_image.size[0] / small_image.size[1] - ratio) < 0.05
+    again = mediaflow_client.get(image["smallPreview"], headers={"If-None-Match": small.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_video_files_have_a_preview_of_their_first_frame(mediaflow_client) -> None:
+    video = mediaflow_client.get("/1/file/latest", params={"type": "video", "processed": "true", "per_page": 1}).json()[0]
+    assert (video["width"], video["height"]) == (560, 320)  # fixtures/media/small.mov
+    preview = mediaflow_client.get(video["mediumPreview"])
+    assert preview.status_code == 200
+    assert Image.open(io.BytesIO(preview.content)).size == (560, 320)
+
+
+def test_documents_have_no_preview(mediaflow_client) -> None:
+    document = mediaflow_client.get("/1/file/latest", params={"type": "document", "per_page": 1}).json()[0]
+    assert document["hasPreview"] is False and document["smallPreview"] is None and document["width"] is None
+    assert document["type"] == {"id": 401, "type": "document", "description": "PDF-dokument", "extension": "pdf"}
+
+
+def test_unknown_preview_and_icon(mediaflow_client) -> None:
+    assert mediaflow_client.get("/inviewer/info/AB/ABCDEFGHIJ.jpg").status_code == 404
+    assert mediaflow_client.get("/inviewer/huge/AB/ABCDEFGHIJ.jpg").status_code == 404
+    icon = mediaflow_client.get("/images/icon101.gif")
+    assert icon.status_code == 200 and icon.content[:4] == b"GIF8"
+
+
+def test_usage_report_is_stored(mediaflow, mediaflow_client) -> None:
+    file_id = mediaflow_client.get("/1/file/latest", params={"per_page": 1, "fields": "id"}).json()[0]["id"]
+    body = {"contact": "Anna Andersson", "types": ["web"], "web": {"page": "https://example.se/nyheter/1", "pageName": "Nyheter"},
+            "project": "Webben", "date": "2026-02-01"}
+    response = mediaflow_client.post(f"/1/file/{file_id}/usage", json=body)
+    assert response.status_code == 200
+    usage = response.json()
+    assert usage["fileId"] == file_id and usage["web"] == body["web"] and usage["date"] == "2026-02-01"
+    assert mediaflow_client.get(f"/1/file/{file_id}/usage").json() == [usage]
+    minimal = mediaflow_client.post(f"/1/file/{file_id}/usage", json={"types": ["print"]}).json()
+    assert minimal["date"] == mediaflow.clock.now().date().isoformat()
+
+
+@pytest.mark.parametrize(
+    ("body", "needle"),
+    [({}, "types is required"), ({"types": "web"}, "types must be"), ({"types": ["web"]}, "web {page, pageName} is required"),
+     ({"types": ["web"], "web": {"page": "not a url"}}, "web.page"), ({"types": ["x"], "date": "2026-13-01"}, "date must be"),
+     ({"types": ["x"], "colour": 1}, "colour is not a known field"), ({"types": ["x"], "contact": 5}, "contact must be")],
+)
+def test_usage_validation(mediaflow_client, body, needle) -> None:
+    file_id = mediaflow_client.get("/1/file/latest", params={"per_page": 1, "fields": "id"}).json()[0]["id"]
+    response = mediaflow_client.post(f"/1/file/{file_id}/usage", json=body)
+    assert response.status_code == 400
+    assert needle in response.json()["error"]
+    assert mediaflow_client.get(f"/1/file/{file_id}/usage").json() == []
+
+
+def test_usage_of_unknown_file_is_404(mediaflow_client) -> None:
+    response = mediaflow_client.post("/1/file/1/usage", json={"types": ["print"]})
+    assert response.status_code == 404 and response.json() == {"status": 404, "error": "file 1 not found"}
+
+
+def test_malformed_json_is_400(mediaflow_client) -> None:
+    response = mediaflow_client.post("/1/file/539000/usage", data="{not json", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"] == "the request body is not valid JSON"
