@@ -13,6 +13,7 @@ PROVIDERS: dict[str, str] = {
     "vonage": "mockservers.vonage.app",
     "bluebillywig": "mockservers.bluebillywig.app",
     "mediaflow": "mockservers.mediaflow.app",
+    "mediabank": "mockservers.mediabank.app",
 }
 
 

@@ -1,0 +1,37 @@
+"""The Mediabank provider definition and app factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
+from mockservers.mediabank.errors import render_error
+from mockservers.mediabank.routes import register_routes
+from mockservers.mediabank.state import MediabankState
+
+PROVIDER = Provider(
+    name="mediabank",
+    title="NEP Mediabank MAP API v3 (with its JWT service)",
+    default_port=8705,
+    state_class=MediabankState,
+    register_routes=register_routes,
+    render_error=render_error,
+    default_settings={
+        "ingest_seconds": 5.0,
+        "token_ttl_seconds": 3600,
+        "callback_max_attempts": 5,
+        "callback_backoff_seconds": [10, 30, 60, 120],
+    },
+    uses_s3=True,
+    # The JWT service lives on its own host; the emulator serves it under /jwt.
+    hosts={"map-api-*.mediabank.me": "", "jwt.mediabank.me": "/jwt"},
+)
+
+
+def create_app(config: EmulatorConfig | dict[str, Any] | None = None) -> Flask:
+    """A Mediabank emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
+    if isinstance(config, dict):
+        config = EmulatorConfig(**config)
+    return Emulator(PROVIDER, config).app

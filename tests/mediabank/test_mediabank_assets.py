@@ -1,0 +1,126 @@
+"""Assets: create, get, update (the evidence's PUT /asset/ form), list/search with paging, delete, scoping."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import assert_error
+
+
+def test_create_with_json_and_with_form(mb_client) -> None:
+    created = mb_client.create_asset({"title": "Evening news", "tags": ["news"], "duration": 30})
+    assert created["status"] == "empty" and created["file"] is None and created["revision"] == 1
+    assert created["metadata"] == {"title": "Evening news", "tags": ["news"], "duration": 30}
+    form = mb_client.post("/asset/", data={"metadata": json.dumps({"title": "Form made"}), "notify": "false"})
+    assert form.status_code == 200, form.text
+    assert form.json()["asset"]["metadata"] == {"title": "Form made"}
+    fetched = mb_client.get(f"/asset/{created['id']}")
+    assert fetched.status_code == 200
+    assert fetched.json()["asset"] == created
+
+
+def test_update_with_the_evidence_form(mediabank, mb_client) -> None:
+    asset = mb_client.create_asset({"title": "Old", "category": "News", "keep": "yes"})
+    mediabank.clock.advance(60)
+    response = mb_client.put(
+        "/asset/", data={"id": asset["id"], "metadata": json.dumps({"title": "New", "category": None}), "notify": "1"}
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["notified"] is True
+    updated = body["asset"]
+    assert updated["metadata"] == {"title": "New", "keep": "yes"}  # merged; null removes a key
+    assert updated["revision"] == 2
+    assert updated["updated_at"] > updated["created_at"]
+    again = mb_client.put("/asset/", json={"id": asset["id"], "metadata": {"extra": 1}})
+    assert again.json()["notified"] is False
+    assert mb_client.get(f"/asset/{asset['id']}").json()["asset"]["metadata"] == {"title": "New", "keep": "yes", "extra": 1}
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs", "field"),
+    [
+        ("post", {"json": {}}, "metadata"),
+        ("post", {"json": {"metadata": ["a"]}}, "metadata"),
+        ("post", {"json": {"metadata": {"title": None}}}, "metadata.title"),
+        ("post", {"json": {"metadata": {"": 1}}}, "metadata"),
+        ("post", {"data": {"metadata": "{not json"}}, "metadata"),
+        ("post", {"data": {"metadata": "{}", "notify": "maybe"}}, "notify"),
+        ("post", {"json": {"metadata": {}, "colour": "red"}}, "colour"),
+        ("put", {"data": {"metadata": "{}"}}, "id"),
+        ("put", {"data": {"id": "x", "metadata": "[1]"}}, "metadata"),
+        ("put", {"json": {"id": 7, "metadata": {}}}, "id"),
+    ],
+)
+def test_bad_asset_input_is_a_400_naming_the_field(mb_client, method, kwargs, field) -> None:
+    body = assert_error(getattr(mb_client, method)("/asset/", **kwargs), 400, "bad_request")
+    assert field in body["description"]
+
+
+def test_bad_input_changes_nothing(mb_client) -> None:
+    asset = mb_client.create_asset({"title": "Stable"})
+    assert_error(mb_client.put("/asset/", data={"id": asset["id"], "metadata": "{\"title\": "}), 400)
+    assert mb_client.get(f"/asset/{asset['id']}").json()["asset"] == asset
+
+
+def test_list_pages_and_search(mb_client) -> None:
+    everything = mb_client.get("/asset/", params={"per_page": 100}).json()
+    total = everything["total"]
+    assert total == len(everything["assets"]) == 8  # world.json: 2 listed + 6 generated for the demo company
+    first = mb_client.get("/asset/", params={"page": 1, "per_page": 3}).json()
+    last = mb_client.get("/asset/", params={"page": 3, "per_page": 3}).json()
+    assert (first["page"], first["per_page"], first["total"], first["pages"]) == (1, 3, total, 3)
+    assert [a["id"] for a in first["assets"]] == [a["id"] for a in everything["assets"][:3]]
+    assert [a["id"] for a in last["assets"]] == [a["id"] for a in everything["assets"][6:]]
+    assert mb_client.get("/asset/", params={"page": 9}).json()["assets"] == []
+    mb_client.create_asset({"title": "Needle in the HAYSTACK"})
+    found = mb_client.get("/asset/", params={"q": "haystack"}).json()
+    assert [a["metadata"]["title"] for a in found["assets"]] == ["Needle in the HAYSTACK"]
+    assert found["total"] == 1
+    newest = mb_client.get("/asset/", params={"per_page": 1}).json()["assets"][0]
+    assert newest["metadata"]["title"] == "Needle in the HAYSTACK"
+
+
+@pytest.mark.parametrize("params", [{"page": "0"}, {"page": "x"}, {"per_page": "101"}, {"per_page": "-1"}, {"q": "q" * 257}])
+def test_bad_paging_is_a_400(mb_client, params) -> None:
+    assert_error(mb_client.get("/asset/", params=params), 400, "bad_request")
+
+
+def test_delete(mb_client) -> None:
+    asset = mb_client.create_asset()
+    response = mb_client.delete(f"/asset/{asset['id']}")
+    assert response.status_code == 200 and response.json() == {"deleted": True, "id": asset["id"]}
+    assert_error(mb_client.get(f"/asset/{asset['id']}"), 404, "asset_not_found")
+    assert_error(mb_client.delete(f"/asset/{asset['id']}"), 404, "asset_not_found")
+
+
+def test_data_is_scoped_to_the_company(mb_client, make_mb_client) -> None:
+    mine = mb_client.create_asset({"title": "Demo company only"})
+    other = make_mb_client("other@mediabank.example", "other-password")
+    assert_error(other.get(f"/asset/{mine['id']}"), 404, "asset_not_found")
+    assert_error(other.put("/asset/", data={"id": mine["id"], "metadata": "{}"}), 404)
+    assert_error(other.delete(f"/asset/{mine['id']}"), 404)
+    listed = other.get("/asset/", params={"per_page": 100}).json()["assets"]
+    assert mine["id"] not in {a["id"] for a in listed}
+    assert len({a["company_id"] for a in listed}) == 1
+    assert listed[0]["company_id"] != mine["company_id"]
+    assert mb_client.get(f"/asset/{mine['id']}").status_code == 200
+
+
+def test_seeded_assets_are_deterministic(mediabank, mb_client) -> None:
+    assets = mb_client.get("/asset/", params={"per_page": 100}).json()["assets"]
+    with_file = [a for a in assets if a["file"]]
+    assert {a["file"]["filename"] for a in with_file} == {"small.mov", "tone.wav"}
+    wav = next(a for a in with_file if a["file"]["filename"] == "tone.wav")
+    assert wav["file"]["media"]["video"] is None and wav["file"]["media"]["audio"]["channels"] >= 1
+    titles = [a["metadata"]["title"] for a in assets]
+    mediabank.reset()
+    mb_client.login()
+    assert [a["metadata"]["title"] for a in mb_client.get("/asset/", params={"per_page": 100}).json()["assets"]] == titles
+
+
+def test_unknown_route_and_method_use_the_error_shape(mb_client) -> None:
+    assert_error(mb_client.get("/assets/nope"), 404, "not_found")
+    assert_error(mb_client.patch("/asset/"), 405, "method_not_allowed")
+    assert_error(mb_client.post("/asset/", data=b"<x/>", headers={"Content-Type": "application/xml"}), 415)
