@@ -43,10 +43,32 @@ class EmulatorMachine(RuleBasedStateMachine):
         emulator.clock.freeze()
         self.session = requests.Session()
         self.base_url = emulator.base_url
+        self.token_renewals = 0
 
     def url(self, path: str) -> str:
         """Absolute URL on the emulator (absolute URLs pass through)."""
         return path if "://" in path else self.base_url + path
+
+    def client_login(self) -> None:
+        """Authenticate ``self.session`` (each provider's machine implements its own login)."""
+        raise NotImplementedError
+
+    def check_unauthorized(self, answer: requests.Response) -> None:
+        """A 401 met mid-run; a provider's machine may assert it says why (e.g. that the token expired)."""
+
+    def _call(
+        self, method: str, path: str, expect: tuple[int, ...] = (200,), retry: bool = True, **kwargs: Any
+    ) -> requests.Response:
+        """One call; on 401 (a token expired on the virtual clock) log in again and retry once, as a client must."""
+        kwargs.setdefault("timeout", 30)
+        answer = self.session.request(method, self.url(path), **kwargs)
+        if answer.status_code == 401 and retry:
+            self.check_unauthorized(answer)
+            self.token_renewals += 1
+            self.client_login()
+            answer = self.session.request(method, self.url(path), **kwargs)
+        assert answer.status_code in expect, f"{method} {path}: {answer.status_code} {answer.text[:200]}"
+        return answer
 
     def teardown(self) -> None:
         """Every exchange of the run must match the contracts (and none may be an unrequested 5xx)."""

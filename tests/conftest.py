@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import requests
@@ -65,3 +67,39 @@ def make_pixop_client(pixop: Emulator) -> Callable[..., PixopClient]:
         return client
 
     return make
+
+
+# -- fuzz case counts (tests/property/test_fuzz.py), gathered from xdist workers and printed at the end --
+_GATHERED: dict[str, dict[str, int]] = {}
+
+
+def _merge(counts: dict[str, dict[str, int]]) -> None:
+    for provider, numbers in counts.items():
+        into = _GATHERED.setdefault(provider, {})
+        for key, value in numbers.items():
+            into[key] = into.get(key, 0) + value
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On an xdist worker, hand the counts to the controller."""
+    fuzz = sys.modules.get("test_fuzz")
+    if fuzz is None:
+        return
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["mockservers_fuzz_counts"] = fuzz.CASE_COUNTS
+    else:
+        _merge(fuzz.CASE_COUNTS)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the xdist controller, collect a finished worker's counts."""
+    _merge(getattr(node, "workeroutput", {}).get("mockservers_fuzz_counts", {}))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per fuzzed provider: operations, cases, and answers by status class."""
+    for provider, counts in sorted(_GATHERED.items()):
+        detail = ", ".join(f"{k} {v}" for k, v in counts.items())
+        terminalreporter.write_line(f"fuzz {provider}: {detail}")

@@ -73,17 +73,6 @@ class BlueBillywigMachine(EmulatorMachine):
         body = self._call("GET", "/sapi/mediaclip", params={"q": "sourceid:machine-*", "limit": 1000}).json()
         return {c["id"]: c["status"] for c in body["items"]}
 
-    # -- plumbing -----------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, expect: tuple[int, ...] = (200,), **kwargs: Any) -> requests.Response:
-        """One call; on 401 (the JWT expired on the clock) get a new one and retry once, as a client must."""
-        kwargs.setdefault("timeout", 30)
-        answer = self.session.request(method, self.url(path), **kwargs)
-        if answer.status_code == 401:
-            self.client_login()
-            answer = self.session.request(method, self.url(path), **kwargs)
-        assert answer.status_code in expect, f"{method} {path}: {answer.status_code} {answer.text[:200]}"
-        return answer
-
     # -- model and rules ----------------------------------------------------------------------------
     @initialize()
     def log_in(self) -> None:

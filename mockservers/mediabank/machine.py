@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, consumes, initialize, invariant, precondition, rule
 
@@ -66,17 +65,6 @@ class MediabankMachine(EmulatorMachine):
     def client_asset_has_file(self, asset_id: str) -> bool:
         """GET /asset/{id}; whether a file is linked."""
         return self._call("GET", f"/asset/{asset_id}").json()["asset"]["file"] is not None
-
-    # -- plumbing -----------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, expect: tuple[int, ...] = (200,), **kwargs: Any) -> requests.Response:
-        """One call; on 401 (the token expired on the clock) log in again and retry once, as a client must."""
-        kwargs.setdefault("timeout", 30)
-        answer = self.session.request(method, self.url(path), **kwargs)
-        if answer.status_code == 401:
-            self.client_login()
-            answer = self.session.request(method, self.url(path), **kwargs)
-        assert answer.status_code in expect, f"{method} {path}: {answer.status_code} {answer.text[:200]}"
-        return answer
 
     # -- model and rules ----------------------------------------------------------------------------
     @initialize()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, consumes, initialize, invariant, precondition, rule
 
@@ -73,18 +72,6 @@ class PixopMachine(EmulatorMachine):
         """GET /videos/v1/check-ingest-video-progress/{id}; the ingestion status."""
         body = self._call("GET", f"/videos/v1/check-ingest-video-progress/{video_id}").json()
         return body["ingestionState"]["ingestionStatus"]
-
-    # -- plumbing -----------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, expect: tuple[int, ...] = (200,), **kwargs: Any) -> requests.Response:
-        """One call; on 401 (the token expired on the clock) log in again and retry once, as a client must."""
-        kwargs.setdefault("timeout", 30)
-        answer = self.session.request(method, self.url(path), **kwargs)
-        if answer.status_code == 401:
-            self.token_renewals += 1
-            self.client_login()
-            answer = self.session.request(method, self.url(path), **kwargs)
-        assert answer.status_code in expect, f"{method} {path}: {answer.status_code} {answer.text[:200]}"
-        return answer
 
     # -- model and rules ----------------------------------------------------------------------------
     @initialize()

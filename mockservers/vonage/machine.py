@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import requests
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, consumes, initialize, invariant, precondition, rule
 
@@ -97,18 +96,6 @@ class VonageMachine(EmulatorMachine):
     def client_delete(self, media_id: str) -> int:
         """DELETE /v3/media/{id}; the status (204, or 404 when already gone)."""
         return self._call("DELETE", f"/v3/media/{media_id}", expect=(204, 404)).status_code
-
-    # -- plumbing -----------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, expect: tuple[int, ...] = (200,), retry: bool = True, **kwargs: Any) -> requests.Response:
-        """One call; on 401 (the JWT expired on the clock) mint a new one and retry once, as a client must."""
-        kwargs.setdefault("timeout", 30)
-        answer = self.session.request(method, self.url(path), **kwargs)
-        if answer.status_code == 401 and retry:
-            self.token_renewals += 1
-            self.client_login()
-            answer = self.session.request(method, self.url(path), **kwargs)
-        assert answer.status_code in expect, f"{method} {path}: {answer.status_code} {answer.text[:200]}"
-        return answer
 
     # -- model and rules ----------------------------------------------------------------------------
     @initialize()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BBClient, assert_error, rpctoken
+from bluebillywig_helpers import BBClient, assert_error, rpctoken
 
 
 def test_rpctoken_header_and_query_parameter(bluebillywig) -> None:

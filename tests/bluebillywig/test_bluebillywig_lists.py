@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_error, create_clip
+from bluebillywig_helpers import assert_error, create_clip
 
 
 def all_items(bb, **params) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import assert_error, create_clip
+from bluebillywig_helpers import assert_error, create_clip
 
 ASSET = {"mediatype": "MP4_HLS", "src": "/demo/media/x.m3u8", "exactlength": 30656, "width": 1280, "height": 720,
          "bandwidth": "2000", "mimetype": "application/vnd.apple.mpegurl"}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import assert_error, create_clip
+from bluebillywig_helpers import assert_error, create_clip
 
 SEED_KEYS = {
     "id", "type", "mediatype", "fitmode", "usetype", "sourcetype", "originalfilename", "length", "sourceid", "title",

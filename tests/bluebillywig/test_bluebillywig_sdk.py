@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SMALL_MOV
+from bluebillywig_helpers import SMALL_MOV
 
 bb_sapi = pytest.importorskip("bb_sapi")
 

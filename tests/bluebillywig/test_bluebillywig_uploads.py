@@ -6,7 +6,7 @@ import base64
 import os
 
 import requests
-from conftest import NOT_MEDIA, SMALL_MOV, TONE_WAV, assert_error, create_clip
+from bluebillywig_helpers import NOT_MEDIA, SMALL_MOV, TONE_WAV, assert_error, create_clip
 
 from mockservers.core.media import probe_media
 

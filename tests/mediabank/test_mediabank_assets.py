@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import assert_error
+from mediabank_helpers import assert_error
 
 
 def test_create_with_json_and_with_form(mb_client) -> None:

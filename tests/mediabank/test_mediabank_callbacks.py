@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import requests
-from conftest import MEDIA
+from mediabank_helpers import MEDIA
 
 from mockservers.core.contracts import contract_set
 from mockservers.validation import exchange_violations

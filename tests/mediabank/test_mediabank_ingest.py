@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from conftest import MEDIA, assert_error
+from mediabank_helpers import MEDIA, assert_error
 
 
 def test_ingest_links_the_probed_file_when_done(mediabank, mb_client, upload) -> None:

@@ -7,7 +7,7 @@ import json
 
 import jwt
 import pytest
-from conftest import APPLICATION, MediabankClient, assert_error
+from mediabank_helpers import APPLICATION, MediabankClient, assert_error
 
 
 def _claims(token: str) -> dict:
