@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -68,6 +72,29 @@ def make_pixop_client(pixop: Emulator) -> Callable[..., PixopClient]:
 
     return make
 
+
+
+@pytest.fixture
+def run_sandbox(tmp_path: Path) -> Iterator[Callable[..., tuple[subprocess.Popen[str], dict[str, Any]]]]:
+    """Start `mockservers serve ARGS...` as a real process; (process, --info-file JSON). Stopped with Ctrl-C after."""
+    started: list[subprocess.Popen[str]] = []
+
+    def run(*args: str) -> tuple[subprocess.Popen[str], dict[str, Any]]:
+        info_file = tmp_path / f"info-{len(started)}.json"
+        command = [sys.executable, "-m", "mockservers", "serve", *args, "--info-file", str(info_file)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        started.append(process)
+        # The header line is printed after the sockets listen and the info file is written: no polling needed.
+        header = process.stdout.readline() if process.stdout else ""
+        if not header.startswith("provider"):
+            raise AssertionError(process.stderr.read() if process.stderr else "sandbox exited")
+        return process, json.loads(info_file.read_text())
+
+    yield run
+    for process in started:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=10) == 0, "the sandbox did not stop cleanly on Ctrl-C"
 
 # -- fuzz case counts (tests/property/test_fuzz.py), gathered from xdist workers and printed at the end --
 _GATHERED: dict[str, dict[str, int]] = {}

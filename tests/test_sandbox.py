@@ -7,7 +7,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,24 +21,9 @@ SMALL_MOV = ROOT / "fixtures" / "media" / "small.mov"
 
 
 @pytest.fixture
-def sandbox(tmp_path: Path):
+def sandbox(run_sandbox):
     """`mockservers serve pixop` on a free port, stopped with SIGINT (Ctrl-C) afterwards."""
-    info_file = tmp_path / "info.json"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockservers", "serve", "pixop", "--port", "pixop=0", "--seed", "3", "--info-file", str(info_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    # The header line is printed after the sockets listen and the info file is written.
-    header = process.stdout.readline() if process.stdout else ""
-    if not header.startswith("provider"):
-        raise AssertionError(process.stderr.read() if process.stderr else "sandbox exited")
-    info = json.loads(info_file.read_text())
-    yield process, info
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=10)
+    return run_sandbox("pixop", "--port", "pixop=0", "--seed", "3")
 
 
 def _journal_violations(base_url: str) -> list:

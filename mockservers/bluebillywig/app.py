@@ -9,7 +9,7 @@ from flask import Flask
 from mockservers.bluebillywig.errors import render_error
 from mockservers.bluebillywig.routes import register_routes
 from mockservers.bluebillywig.state import BlueBillywigState
-from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
+from mockservers.core.emulator import EmulatorConfig, Provider
 
 PROVIDER = Provider(
     name="bluebillywig",
@@ -26,7 +26,5 @@ PROVIDER = Provider(
 
 
 def create_app(config: EmulatorConfig | dict[str, Any] | None = None) -> Flask:
-    """A Blue Billywig emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
-    if isinstance(config, dict):
-        config = EmulatorConfig(**config)
-    return Emulator(PROVIDER, config).app
+    """A fresh emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
+    return PROVIDER.create_app(config)

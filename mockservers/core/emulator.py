@@ -40,6 +40,12 @@ class Provider:
     # mockservers.intercept routes requests to these hosts into the emulator in-process.
     hosts: dict[str, str] = field(default_factory=dict)
 
+    def create_app(self, config: EmulatorConfig | dict[str, Any] | None = None) -> Flask:
+        """A new emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
+        if isinstance(config, dict):
+            config = EmulatorConfig(**config)
+        return Emulator(self, config).app
+
 
 @dataclass
 class EmulatorConfig:

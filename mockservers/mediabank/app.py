@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
+from mockservers.core.emulator import EmulatorConfig, Provider
 from mockservers.mediabank.errors import render_error
 from mockservers.mediabank.routes import register_routes
 from mockservers.mediabank.state import MediabankState
@@ -31,7 +31,5 @@ PROVIDER = Provider(
 
 
 def create_app(config: EmulatorConfig | dict[str, Any] | None = None) -> Flask:
-    """A Mediabank emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
-    if isinstance(config, dict):
-        config = EmulatorConfig(**config)
-    return Emulator(PROVIDER, config).app
+    """A fresh emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
+    return PROVIDER.create_app(config)

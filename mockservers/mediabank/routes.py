@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from mockservers.core.errors import ApiError, BadRequestError
+from mockservers.core.params import json_string, query_int
 from mockservers.mediabank import tokens
 from mockservers.mediabank.serializers import asset_json, ingest_json, storage_json
 from mockservers.mediabank.state import (
@@ -76,13 +77,6 @@ def _fields(allowed: set[str], json_fields: tuple[str, ...] = ()) -> dict[str, A
     return data
 
 
-def _string(data: dict[str, Any], name: str, max_length: int = 320) -> str:
-    value = data.get(name)
-    if value is None:
-        raise BadRequestError(f"{name} is required", name)
-    if not isinstance(value, str) or not value or len(value) > max_length:
-        raise BadRequestError(f"{name} must be a non-empty string of at most {max_length} characters", name)
-    return value
 
 
 def _flag(data: dict[str, Any], name: str) -> bool:
@@ -109,16 +103,6 @@ def _caller() -> tuple[dict[str, Any], str]:
     return user, require_application(request.headers.get("MAP-Application"))
 
 
-def _page_args() -> tuple[int, int]:
-    def number(name: str, default: int, low: int, high: int) -> int:
-        raw = request.args.get(name)
-        if raw is None:
-            return default
-        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-            raise BadRequestError(f"{name} must be an integer between {low} and {high}; got {raw!r}", name)
-        return int(raw)
-
-    return number("page", 1, 1, 1_000_000), number("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
 
 
 # -- JWT service -----------------------------------------------------------------
@@ -126,7 +110,7 @@ def _page_args() -> tuple[int, int]:
 def login() -> Response:
     """email + password (form or JSON) -> {token, ttl}."""
     data = _fields({"email", "password"})
-    user = _state().login(_string(data, "email"), _string(data, "password", 1024))
+    user = _state().login(json_string(data, "email", max_length=320, allow_blank=True), json_string(data, "password", max_length=1024, allow_blank=True))
     return jsonify(_state().issue_token(user))
 
 
@@ -134,7 +118,7 @@ def login() -> Response:
 def refresh() -> Response:
     """A still-valid token (Authorization: Bearer, or a ``token`` field) -> a fresh {token, ttl}."""
     data = _fields({"token"})
-    token = _string(data, "token", 8192) if "token" in data else _bearer()
+    token = json_string(data, "token", max_length=8192, allow_blank=True) if "token" in data else _bearer()
     return jsonify(_state().refresh(token))
 
 
@@ -154,7 +138,7 @@ def update_asset() -> Response:
     user, application = _caller()
     data = _fields({"id", "metadata", "notify"}, json_fields=("metadata",))
     notify = _flag(data, "notify")
-    asset = _state().update_asset(user, application, _string(data, "id", 64), data.get("metadata"))
+    asset = _state().update_asset(user, application, json_string(data, "id", max_length=64, allow_blank=True), data.get("metadata"))
     return jsonify({"asset": asset_json(asset), "notified": notify})
 
 
@@ -162,7 +146,7 @@ def update_asset() -> Response:
 def list_assets() -> Response:
     """The company's assets, paged; ``q`` searches the metadata text."""
     user, _ = _caller()
-    page, per_page = _page_args()
+    page, per_page = query_int("page", 1, 1, 1_000_000), query_int("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     query = request.args.get("q")
     if query is not None and len(query) > 256:
         raise BadRequestError("q must be at most 256 characters", "q")

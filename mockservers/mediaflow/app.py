@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
+from mockservers.core.emulator import EmulatorConfig, Provider
 from mockservers.mediaflow.errors import render_error
 from mockservers.mediaflow.routes import register_routes
 from mockservers.mediaflow.state import MediaflowState
@@ -31,7 +31,5 @@ PROVIDER = Provider(
 
 
 def create_app(config: EmulatorConfig | dict[str, Any] | None = None) -> Flask:
-    """A Mediaflow emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
-    if isinstance(config, dict):
-        config = EmulatorConfig(**config)
-    return Emulator(PROVIDER, config).app
+    """A fresh emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
+    return PROVIDER.create_app(config)

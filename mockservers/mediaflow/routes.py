@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from mockservers.core.errors import BadRequestError
+from mockservers.core.params import json_string, query_int
 from mockservers.mediaflow import tokens
 from mockservers.mediaflow.filetypes import KINDS
 from mockservers.mediaflow.serializers import file_json, folder_json, parse_fields, usage_json
@@ -57,13 +58,6 @@ def _bool_arg(name: str) -> bool | None:
     raise BadRequestError(f"{name} must be true or false; got {raw!r}", name)
 
 
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-        raise BadRequestError(f"{name} must be an integer from {low} to {high}; got {raw!r}", name)
-    return int(raw)
 
 
 def _kinds_arg() -> list[str] | None:
@@ -102,15 +96,6 @@ def _body_object(allowed: set[str]) -> dict[str, Any]:
     return _json_object(allowed)
 
 
-def _string(data: dict[str, Any], name: str, required: bool, max_length: int = 255) -> str | None:
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise BadRequestError(f"{name} is required", name)
-        return None
-    if not isinstance(value, str) or not value.strip() or len(value) > max_length:
-        raise BadRequestError(f"{name} must be a non-empty string of at most {max_length} characters", name)
-    return value
 
 
 # -- authentication ------------------------------------------------------------
@@ -146,8 +131,8 @@ def token() -> Response:
 # -- files ---------------------------------------------------------------------
 def _file_page(items: list[dict[str, Any]]) -> Response:
     fields = parse_fields(request.args.get("fields"))
-    page = _int_arg("page", 1, 1, 1_000_000)
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    page = query_int("page", 1, 1, 1_000_000, blank_is_default=True)
+    per_page = query_int("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, blank_is_default=True)
     chosen = items[(page - 1) * per_page : page * per_page]
     base = base_url()
     return jsonify([file_json(f, base, fields) for f in chosen])
@@ -174,7 +159,7 @@ def announce_upload() -> Response:
     """{filename, filesize, toFolder} -> {expiresIn: 600, uploadURL}."""
     user = current_user()
     body = _body_object({"filename", "filesize", "toFolder"})
-    filename = _string(body, "filename", required=True) or ""
+    filename = json_string(body, "filename", required=True) or ""
     if "/" in filename or "\\" in filename or filename.strip(" .") == "":
         raise BadRequestError(f"filename must be a plain file name without folders; got {filename!r}", "filename")
     if body.get("filesize") is None:
@@ -203,8 +188,8 @@ def _usage_body() -> dict[str, Any]:
         raise BadRequestError("types must be a non-empty list of non-empty strings", "types")
     usage: dict[str, Any] = {
         "types": types,
-        "contact": _string(body, "contact", required=False),
-        "project": _string(body, "project", required=False),
+        "contact": json_string(body, "contact", required=False),
+        "project": json_string(body, "project", required=False),
         "web": None,
     }
     web = body.get("web")

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 
 from mockservers.core.errors import ApiError, BadRequestError
+from mockservers.core.params import json_string, query_int
 from mockservers.pixop import tokens
 from mockservers.pixop.serializers import project_json, team_json, user_json, video_json, video_summary_json
 from mockservers.pixop.state import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PixopState
@@ -57,27 +58,8 @@ def _json_body(allowed: set[str], optional: bool = False) -> dict[str, Any]:
     return data
 
 
-def _string(data: dict[str, Any], name: str, required: bool, max_length: int = 255) -> str | None:
-    value = data.get(name)
-    if value is None:
-        if required:
-            raise BadRequestError(f"{name} is required", name)
-        return None
-    if not isinstance(value, str) or not value.strip() or len(value) > max_length:
-        raise BadRequestError(f"{name} must be a non-empty string of at most {max_length} characters", name)
-    return value
 
 
-def _page_args() -> tuple[int, int]:
-    def number(name: str, default: int, low: int, high: int) -> int:
-        raw = request.args.get(name)
-        if raw is None:
-            return default
-        if not (raw.isascii() and raw.isdigit()) or not low <= int(raw) <= high:
-            raise BadRequestError(f"{name} must be an integer between {low} and {high}; got {raw!r}", name)
-        return int(raw)
-
-    return number("page", 0, 0, 1_000_000), number("page-size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
 
 
 # -- authentication ------------------------------------------------------------
@@ -147,7 +129,7 @@ def update_password() -> Response:
 
 # -- projects ------------------------------------------------------------------
 def _page(items: list[Any], path: str, extra: dict[str, str]) -> tuple[list[Any], dict[str, Any], int, int, int]:
-    page, size = _page_args()
+    page, size = query_int("page", 0, 0, 1_000_000), query_int("page-size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
     last = max(0, math.ceil(len(items) / size) - 1)
 
     def href(number: int) -> dict[str, str]:
@@ -174,7 +156,7 @@ def list_projects() -> Response:
 def create_project() -> Response:
     """New project."""
     _, team = _identity()
-    name = _string(_json_body({"name"}), "name", required=True)
+    name = json_string(_json_body({"name"}), "name", required=True)
     return jsonify({"project": project_json(_state().create_project(team["id"], name or ""))})
 
 
@@ -189,7 +171,7 @@ def get_project(project_id: str) -> Response:
 def update_project(project_id: str) -> Response:
     """Rename a project."""
     _, team = _identity()
-    name = _string(_json_body({"name"}), "name", required=True)
+    name = json_string(_json_body({"name"}), "name", required=True)
     return jsonify({"project": project_json(_state().update_project(team["id"], project_id, name or ""))})
 
 
@@ -218,7 +200,7 @@ def create_video() -> Response:
     """New empty video; answers absolute upload and process URLs."""
     user, team = _identity()
     body = _json_body({"name", "projectId"}, optional=True)
-    video = _state().create_video(team["id"], user["id"], _string(body, "name", False), _string(body, "projectId", False))
+    video = _state().create_video(team["id"], user["id"], json_string(body, "name", required=False), json_string(body, "projectId", required=False))
     base = _base()
     return jsonify(
         {
@@ -247,9 +229,9 @@ def update_video(video_id: str) -> Response:
         raise BadRequestError("give at least one of name, description, attributes")
     changes: dict[str, Any] = {}
     if "name" in body:
-        changes["name"] = _string(body, "name", True)
+        changes["name"] = json_string(body, "name")
     if "description" in body:
-        changes["description"] = _string(body, "description", True, max_length=10_000)
+        changes["description"] = json_string(body, "description", max_length=10_000)
     if "attributes" in body:
         if not isinstance(body["attributes"], dict):
             raise BadRequestError("attributes must be a JSON object", "attributes")

@@ -9,6 +9,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from mockservers.core.auth import jwt as jwt_format
 from mockservers.core.errors import ApiError
 
 TOKEN_LIFETIME_SECONDS = 15 * 60  # seed: "A JWT token is valid for 15 minutes."
@@ -50,26 +51,11 @@ def auth_error(code: str, message: str, status: int = 401) -> ApiError:
 
 
 def unverified_claims(token: str) -> dict[str, Any]:
-    """Claims read without checking the signature (to find whose key to check it with).
-
-    A copy of a cached parse: clients send the same token many times and
-    PyJWT's pure-Python base64 checks dominate a request's cost otherwise.
-    """
-    return dict(_parse(token))
-
-
-@lru_cache(maxsize=4096)
-def _parse(token: str) -> dict[str, Any]:
+    """The token's claims before any check (to find whose key verifies it)."""
     try:
-        header = jwt.get_unverified_header(token)
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
-        raise auth_error("InvalidJWTTokenFoundException", f"the JWT token could not be interpreted: {exc}") from None
-    if header.get("alg") != ALGORITHM:
-        raise auth_error("InvalidJWTTokenFoundException", f"the JWT token must be signed with {ALGORITHM}, not {header.get('alg')!r}")
-    if not isinstance(claims, dict):
-        raise auth_error("InvalidJWTTokenFoundException", "the JWT token payload is not a JSON object")
-    return claims
+        return jwt_format.unverified_claims(token, ALGORITHM)
+    except jwt_format.JwtFormatError as exc:
+        raise auth_error("InvalidJWTTokenFoundException", str(exc)) from None
 
 
 @lru_cache(maxsize=4096)

@@ -9,6 +9,7 @@ from typing import Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 
+from mockservers.core.auth import jwt as jwt_format
 from mockservers.core.errors import ApiError
 from mockservers.vonage.errors import vonage_error
 
@@ -42,22 +43,11 @@ def sign(claims: dict[str, Any], private_pem: str) -> str:
 
 
 def unverified_claims(token: str) -> dict[str, Any]:
-    """The token's claims before any check (to find the application whose key verifies it)."""
-    return dict(_parse(token))
-
-
-@lru_cache(maxsize=4096)
-def _parse(token: str) -> dict[str, Any]:
+    """The token's claims before any check (to find whose key verifies it)."""
     try:
-        header = jwt.get_unverified_header(token)
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
-        raise unauthorized(f"the JWT could not be decoded: {exc}") from None
-    if header.get("alg") != ALGORITHM:
-        raise unauthorized(f"the JWT must be signed with {ALGORITHM} using the application's private key, not {header.get('alg')!r}")
-    if not isinstance(claims, dict):
-        raise unauthorized("the JWT payload is not a JSON object")
-    return claims
+        return jwt_format.unverified_claims(token, ALGORITHM)
+    except jwt_format.JwtFormatError as exc:
+        raise unauthorized(f"{exc} (sign it with the application's private key)") from None
 
 
 @lru_cache(maxsize=4096)

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -75,27 +71,14 @@ def test_contract_check_catches_a_wrong_shape(bluebillywig, bb) -> None:
 
 
 @pytest.mark.slow
-def test_sandbox_info_file(tmp_path: Path) -> None:
-    info = tmp_path / "info.json"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockservers", "serve", "bluebillywig", "--port", "bluebillywig=0", "--port", "s3=0",
-         "--info-file", str(info)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not info.exists() and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.1)
-        data = json.loads(info.read_text())
-        creds = data["bluebillywig"]["credentials"]
-        assert creds["shared_secret"].startswith("490-") and creds["s3_endpoint_url"] == data["s3"]["base_url"]
-        from bb_sapi import SapiClient
+def test_sandbox_info_file(run_sandbox) -> None:
+    _, data = run_sandbox("bluebillywig", "--port", "bluebillywig=0", "--port", "s3=0")
+    creds = data["bluebillywig"]["credentials"]
+    assert creds["shared_secret"].startswith("490-") and creds["s3_endpoint_url"] == data["s3"]["base_url"]
+    from bb_sapi import SapiClient
 
-        client = SapiClient(base_url=data["bluebillywig"]["base_url"], shared_secret=creds["shared_secret"])
-        assert client.mediaclip.list(limit=1)["count"] == 1
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    client = SapiClient(base_url=data["bluebillywig"]["base_url"], shared_secret=creds["shared_secret"])
+    assert client.mediaclip.list(limit=1)["count"] == 1
 
 
 def test_conformance_walk_passes_against_the_emulator(bluebillywig) -> None:

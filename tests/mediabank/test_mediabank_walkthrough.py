@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -69,22 +65,9 @@ def test_walk_through_against_the_fixture(mediabank, mockservers_callback_receiv
 
 
 @pytest.fixture
-def mediabank_sandbox(tmp_path: Path):
-    """`mockservers serve mediabank` on free ports, stopped with SIGINT afterwards."""
-    info_file = tmp_path / "info.json"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mockservers", "serve", "mediabank", "--port", "mediabank=0", "--port", "s3=0", "--info-file", str(info_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    header = process.stdout.readline() if process.stdout else ""
-    if not header.startswith("provider"):
-        raise AssertionError(process.stderr.read() if process.stderr else "sandbox exited")
-    yield json.loads(info_file.read_text())
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+def mediabank_sandbox(run_sandbox):
+    """`mockservers serve mediabank` on free ports (the S3 endpoint too); the --info-file JSON."""
+    return run_sandbox("mediabank", "--port", "mediabank=0", "--port", "s3=0")[1]
 
 
 @pytest.mark.slow
