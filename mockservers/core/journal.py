@@ -26,7 +26,7 @@ class Exchange:
 
     FIELDS = (
         "seq", "time", "method", "path", "query", "request_headers", "request_body", "status",
-        "response_headers", "response_body", "duration_ms", "admin", "fault", "dropped", "outbound",
+        "response_headers", "response_body", "duration_ms", "admin", "fault", "dropped", "outbound", "warnings",
     )
 
     def __init__(
@@ -46,7 +46,10 @@ class Exchange:
         fault: str | None = None,
         dropped: bool = False,
         outbound: bool = False,
+        warnings: list[dict[str, str]] | None = None,
     ) -> None:
+        # Fidelity warnings (mockservers.core.fidelity.warn): where the real service might answer otherwise.
+        self.warnings: list[dict[str, str]] = list(warnings or [])
         # ``outbound``: a request the emulator made (a callback), ``path`` then the absolute URL.
         self.outbound = outbound
         # ``time`` may arrive as POSIX seconds and is formatted on first read.

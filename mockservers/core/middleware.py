@@ -34,6 +34,7 @@ class EmulatorMiddleware:
         # Raw environ pairs; the journal turns them into header names on first read.
         headers = [(k, v) for k, v in environ.items() if k[:5] == "HTTP_" or k in ("CONTENT_TYPE", "CONTENT_LENGTH")]
         exchange = emulator.journal.begin(method, path, environ.get("QUERY_STRING", ""), headers, admin)
+        environ["mockservers.exchange"] = exchange
         tee = TeeInput(environ["wsgi.input"])
         environ["wsgi.input"] = tee
         emulator.scheduler.run_due()
