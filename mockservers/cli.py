@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mockservers.core.emulator import Emulator, EmulatorConfig
+from mockservers.core.server import PortInUseError
 from mockservers.registry import PROVIDERS, create_emulator, provider
 from mockservers.s3 import S3Endpoint
 
@@ -119,7 +120,8 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         if s3 is not None:
             s3.stop()
         print(f"mockservers: cannot start: {exc}", file=sys.stderr)
-        return 1
+        # A busy port is a usage problem (the message says how to move it), like a bad argument.
+        return 2 if isinstance(exc, PortInUseError) else 1
     info: dict[str, Any] = {name: {"base_url": e.base_url, "credentials": e.credentials} for name, e in emulators.items()}
     if s3 is not None:
         info["s3"] = {"base_url": s3.url, "credentials": s3.info()}

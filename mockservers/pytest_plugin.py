@@ -23,6 +23,7 @@ import pytest
 from mockservers.core.callbacks import CallbackReceiver
 from mockservers.core.contracts import Violation
 from mockservers.core.emulator import Emulator, EmulatorConfig
+from mockservers.core.server import PortInUseError
 from mockservers.intercept import Interceptor
 from mockservers.registry import PROVIDERS, create_emulator, provider
 from mockservers.s3 import S3Endpoint
@@ -96,7 +97,11 @@ def _server_fixture(name: str) -> Any:
             config.setdefault("s3", request.getfixturevalue("mockservers_s3"))
         emulator = create_emulator(name, EmulatorConfig(**config))
         port = int(os.environ.get(f"MOCKSERVERS_{name.upper()}_PORT", "0"))
-        emulator.start(mockservers_host, port)
+        try:
+            emulator.start(mockservers_host, port)
+        except PortInUseError as exc:
+            emulator.close()
+            pytest.fail(f"mockservers: {exc}", pytrace=False)
         try:
             yield emulator
         finally:

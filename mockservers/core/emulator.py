@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response
+from werkzeug.http import HTTP_STATUS_CODES
 
 from mockservers.core.app import build_app
 from mockservers.core.blobs import BlobStore
@@ -152,9 +153,17 @@ class Emulator:
         """Serve on a real socket (port 0: any free port)."""
         if self._server is None:
             self.start_background(host)
-            self._server = ServerThread(self.app, host, port, clock=self.clock).start()
+            self._server = ServerThread(
+                self.app, host, port, clock=self.clock, error_renderer=self.render_server_error, name=self.provider.name
+            ).start()
             self.context.base_url = self._server.base_url
         return self
+
+    def render_server_error(self, status: int, message: str) -> tuple[str, list[tuple[str, str]], bytes]:
+        """An error the HTTP server raises itself (bad request line, 431, bad chunking), in the provider's shape."""
+        with self.app.test_request_context("/"):
+            response = self.provider.render_error(ApiError(status, message))
+            return f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}", list(response.headers.items()), response.get_data()
 
     def start_background(self, host: str = "127.0.0.1") -> Emulator:
         """Start what runs beside the HTTP server (S3 endpoint, scheduler waiter), without a socket of its own.
