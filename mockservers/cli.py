@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from mockservers.core.emulator import Emulator, EmulatorConfig
+from mockservers.core.s3 import S3Endpoint
 from mockservers.core.server import PortInUseError
 from mockservers.registry import PROVIDERS, create_emulator, provider
-from mockservers.s3 import S3Endpoint
 
 # The shared S3 endpoint's sandbox port (--port s3=PORT overrides).
 S3_DEFAULT_PORT = 8710

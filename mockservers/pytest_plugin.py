@@ -23,10 +23,10 @@ import pytest
 from mockservers.core.callbacks import CallbackReceiver
 from mockservers.core.contracts import Violation
 from mockservers.core.emulator import Emulator, EmulatorConfig
+from mockservers.core.s3 import S3Endpoint
 from mockservers.core.server import PortInUseError
 from mockservers.intercept import Interceptor
 from mockservers.registry import PROVIDERS, create_emulator, provider
-from mockservers.s3 import S3Endpoint
 from mockservers.validation import exchange_violations
 
 

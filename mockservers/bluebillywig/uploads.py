@@ -23,7 +23,7 @@ from mockservers.bluebillywig.state import BlueBillywigState
 from mockservers.bluebillywig.world import new_clip_record
 from mockservers.core.errors import ApiError, BadRequestError, ConflictError, NotFoundError
 from mockservers.core.media import NotMediaError, probe_media
-from mockservers.s3 import S3Error
+from mockservers.core.s3 import S3Error
 
 MIN_PART_SIZE = 5 * 1024 * 1024  # S3's minimum for every part but the last
 # S3 allows 10000 parts; fewer keep the answer small (each presigned URL is ~400 bytes).

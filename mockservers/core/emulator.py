@@ -19,9 +19,9 @@ from mockservers.core.errors import ApiError
 from mockservers.core.faults import FaultRegistry
 from mockservers.core.jobs import Scheduler
 from mockservers.core.journal import Journal
+from mockservers.core.s3 import S3Endpoint
 from mockservers.core.server import ServerThread
 from mockservers.core.state import BaseState, StateContext
-from mockservers.s3 import S3Endpoint
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Provider:
     register_routes: Callable[[Flask], None]
     render_error: Callable[[ApiError], Response]
     default_settings: dict[str, Any] = field(default_factory=dict)
-    # Whether clients upload to S3 (the shared moto endpoint in mockservers.s3).
+    # Whether clients upload to S3 (the shared moto endpoint in mockservers.core.s3).
     uses_s3: bool = False
     # The provider's real hostnames (fnmatch globs) -> path prefix the emulator serves them under;
     # mockservers.intercept routes requests to these hosts into the emulator in-process.
@@ -55,7 +55,7 @@ class EmulatorConfig:
     ``world`` is a world file path or an already-loaded dict (None: the
     provider's default world in fixtures/). ``settings`` are provider knobs,
     e.g. Pixop's ``ingest_seconds``. ``s3`` is a shared
-    :class:`mockservers.s3.S3Endpoint` for providers that use S3 (None: the
+    :class:`mockservers.core.s3.S3Endpoint` for providers that use S3 (None: the
     emulator starts its own on a free port when it first needs one).
     """
 

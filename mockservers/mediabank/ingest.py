@@ -13,8 +13,8 @@ from mockservers.core.callbacks import Delivery
 from mockservers.core.errors import BadRequestError
 from mockservers.core.jobs import DONE, FAILED, INITIAL, job_view
 from mockservers.core.media import MediaInfo, NotMediaError, probe_media
+from mockservers.core.s3 import S3Error
 from mockservers.mediabank.errors import mediabank_error
-from mockservers.s3 import S3Error
 
 FAIL_AT = 0.2  # share of the run after which a failed pickup is reported (inferred)
 STATUSES = {INITIAL: "queued", DONE: "completed", FAILED: "failed"}  # anything else: "running"
