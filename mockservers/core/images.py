@@ -7,20 +7,27 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-import av
-
+from mockservers.core.extras import require_extra
 from mockservers.core.probe import (
     MAX_PACKETS_TO_FIRST_FRAME,
     NotMediaError,
     _decode_packet,
     _reason,
     _silence_ffmpeg,
+    av,
     probe_media,
 )
 
 # -- still images and previews (Pillow) ----------------------------------------------------------
 # Used by providers that report image geometry and serve rendered previews/thumbnails
 # (Mediaflow's smallPreview/mediumPreview, Blue Billywig's thumbnails).
+
+
+def _pil() -> tuple[Any, type[Exception]]:
+    """Pillow (the 'media' extra), imported on first use."""
+    image = require_extra("media", "PIL.Image")
+    return image, image.UnidentifiedImageError
+
 
 __all__ = ["ImageInfo", "NotImageError", "probe_image", "probe_visual_size", "render_preview_jpeg"]
 
@@ -52,7 +59,7 @@ class ImageInfo:
 
 def probe_image(path: str | os.PathLike[str]) -> ImageInfo:
     """Width, height and format of a still image, read from its header; raise NotImageError otherwise."""
-    from PIL import Image, UnidentifiedImageError
+    Image, UnidentifiedImageError = _pil()
 
     try:
         with Image.open(path) as image:
@@ -87,7 +94,8 @@ def render_preview_jpeg(path: str | os.PathLike[str], max_size: int, quality: in
     raises NotMediaError when the file is neither.
     """
 
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    Image, UnidentifiedImageError = _pil()
+    ImageOps = require_extra("media", "PIL.ImageOps")
 
     try:
         with Image.open(path) as opened:

@@ -14,9 +14,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import av
-import av.logging
-from av.video.format import VideoFormat
+from mockservers.core.extras import LazyModule
+
+# PyAV (the 'media' extra) is imported on the first probe, so importing this module costs nothing.
+av: Any = LazyModule("media", "av")
 
 __all__ = [
     "MediaInfo",
@@ -154,7 +155,7 @@ def chroma_of_pixel_format(pix_fmt: str) -> tuple[str, int]:
     if match:
         return _DIGITS_TO_YUV[match["digits"]], int(match["bits"] or 8)
     try:
-        fmt = VideoFormat(name, 64, 64)
+        fmt = av.video.format.VideoFormat(name, 64, 64)
     except (ValueError, TypeError) as exc:
         raise ValueError(f"unknown pixel format: {pix_fmt!r}") from exc
     components = fmt.components

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from mockservers.core.extras import require_extra
 from mockservers.core.server import ServerThread
 
 # moto accepts any credentials; these make boto3 sign requests without a user's AWS config.
@@ -50,7 +51,8 @@ class S3Endpoint:
         """Serve (idempotent); ``port`` 0 picks a free one."""
         with self._lock:
             if self._server is None:
-                from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+                moto_app = require_extra("s3", "moto.moto_server.werkzeug_app")
+                DomainDispatcherApplication, create_backend_app = moto_app.DomainDispatcherApplication, moto_app.create_backend_app  # noqa: N806
 
                 self.host = host or self.host
                 self.requested_port = self.requested_port if port is None else port
@@ -116,8 +118,8 @@ class S3Endpoint:
         """A boto3 S3 client bound to this endpoint (path-style, fixed demo credentials)."""
         if self._client is None:
             url = self.url
-            import boto3
-            from botocore.config import Config
+            boto3 = require_extra("s3", "boto3")
+            Config = require_extra("s3", "botocore.config").Config  # noqa: N806
 
             self._client = boto3.client(
                 "s3",
@@ -195,6 +197,6 @@ class S3Endpoint:
         )
 
     def _client_error(self) -> type[Exception]:
-        from botocore.exceptions import ClientError
+        ClientError = require_extra("s3", "botocore.exceptions").ClientError  # noqa: N806
 
         return ClientError
