@@ -38,8 +38,9 @@ def test_probing_without_pyav_says_which_extra(tmp_path) -> None:
 
 
 def test_the_core_install_leaves_heavy_dependencies_to_extras() -> None:
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
     for heavy in ("av", "pillow", "moto", "boto3", "hypothesis", "schemathesis"):
