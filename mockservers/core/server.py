@@ -153,6 +153,7 @@ class ServerThread:
                 expose_tracebacks=False,
                 clear_untrusted_proxy_headers=False,
                 channel_timeout=120,
+                recv_bytes=1 << 20,  # uploads: fewer, larger reads from the socket
             )
         except OSError as exc:
             for dispatcher in list(socket_map.values()):  # the wake-up pipe and the unbound socket
