@@ -121,10 +121,17 @@ def test_check_fails_against_a_drifting_server(drifting_pixop, capsys) -> None:
     assert "/user/email" in line and "42 is not of type 'string'" in line and "(value: 42)" in line
 
 
-def test_unknown_base_url_without_credentials_is_a_usage_error(capsys) -> None:
+def test_a_url_where_nothing_listens_says_so(capsys) -> None:
     code = main(["contracts", "check", "pixop", "--base-url", "http://127.0.0.1:9"])
     assert code == 2
-    assert "give --credentials" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "nothing answers at http://127.0.0.1:9" in err and "emulator" not in err
+
+
+def test_a_server_that_is_no_emulator_without_credentials_is_a_usage_error(vonage, capsys) -> None:
+    code = main(["contracts", "check", "pixop", "--base-url", vonage.base_url])
+    assert code == 2
+    assert "is not a pixop emulator; give --credentials" in capsys.readouterr().err
 
 
 def _traffic(pixop, pixop_client) -> None:
