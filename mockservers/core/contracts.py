@@ -66,7 +66,7 @@ class ContractSet:
         self._schemas: dict[str, dict[str, Any]] = {}
         resources = []
         for file in sorted(self.root.glob("*.json")):
-            if file.name == "endpoints.json":
+            if file.name in NOT_SCHEMAS:
                 continue
             schema = json.loads(file.read_text())
             self._schemas[file.name] = schema
@@ -151,6 +151,10 @@ class ContractSet:
         if not has_body:
             return [*found, Violation(name, "response", "", f"status {status} must have a JSON body")]
         return found + self.check(schema_name, response_json, name, "response")
+
+
+# Files of a contracts folder that are not JSON Schemas: the endpoint index, the OpenAPI overlay.
+NOT_SCHEMAS = ("endpoints.json", "openapi.overlay.json")
 
 
 @cache

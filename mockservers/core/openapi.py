@@ -9,11 +9,13 @@ inside the document, so the result is self-contained and any OpenAPI tool
 from __future__ import annotations
 
 import copy
+import json
 import re
 from functools import cache
 from typing import Any
 
 from mockservers.core.contracts import ContractSet, Endpoint, contract_set
+from mockservers.core.paths import contracts_dir
 
 # werkzeug converters -> JSON Schema of the path parameter.
 _CONVERTERS = {"int": {"type": "integer", "minimum": 0}, "float": {"type": "number"}}
@@ -71,11 +73,25 @@ def _escape(name: str) -> str:
     return name.replace("~", "~0").replace("/", "~1")
 
 
-def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any]) -> dict[str, Any]:
+def _summary_from(operation_id: str) -> str:
+    """``listProjects`` -> ``List projects``: a readable fallback where the index gives no summary."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", operation_id).lower()
+    return words[:1].upper() + words[1:]
+
+
+def overlay(provider: str) -> dict[str, Any]:
+    """The provider's OpenAPI-only additions (servers, security schemes), or {} without one."""
+    path = contracts_dir() / provider / "openapi.overlay.json"
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     _, path_params = openapi_path(endpoint.path)
     operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": list(path_params)}
-    if raw.get("summary"):
-        operation["summary"] = raw["summary"]
+    operation["summary"] = raw.get("summary") or _summary_from(endpoint.operation)
+    security = extra.get("operations", {}).get(endpoint.operation, {}).get("security")
+    if security is not None:
+        operation["security"] = security
     if endpoint.query:
         operation["parameters"] += _query_parameters(contracts, endpoint.query)
     if endpoint.request:
@@ -99,6 +115,7 @@ def openapi_document(provider: str, title: str = "", version: str = "contracts")
     """The provider's OpenAPI 3.1 document (built once per process; copy before mutating)."""
     contracts = contract_set(provider)
     index = contracts.index
+    extra = overlay(provider)
     by_id = {schema["$id"]: name for name, schema in contracts.schemas.items() if "$id" in schema}
     components = {
         component_name(name): _rewrite_refs(schema, name, by_id) for name, schema in sorted(contracts.schemas.items())
@@ -106,8 +123,8 @@ def openapi_document(provider: str, title: str = "", version: str = "contracts")
     paths: dict[str, dict[str, Any]] = {}
     for endpoint, raw in zip(contracts.endpoints, index["endpoints"], strict=True):
         template, _ = openapi_path(endpoint.path)
-        paths.setdefault(template, {})[endpoint.method.lower()] = _operation(contracts, endpoint, raw)
-    return {
+        paths.setdefault(template, {})[endpoint.method.lower()] = _operation(contracts, endpoint, raw, extra)
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": title or index.get("title") or f"{provider} (mockservers contracts)",
@@ -118,6 +135,12 @@ def openapi_document(provider: str, title: str = "", version: str = "contracts")
         "paths": paths,
         "components": {"schemas": components},
     }
+    if extra.get("servers"):
+        document["servers"] = extra["servers"]
+    if extra.get("securitySchemes"):
+        document["components"]["securitySchemes"] = extra["securitySchemes"]
+        document["security"] = extra.get("security", [])
+    return document
 
 
 def openapi_copy(provider: str, title: str = "") -> dict[str, Any]:

@@ -49,13 +49,24 @@ def test_openapi_document_is_valid_and_self_contained(provider: str, tmp_path: P
     operations = {op["operationId"] for item in document["paths"].values() for op in item.values()}
     endpoints = json.loads((Path("contracts") / provider / "endpoints.json").read_text())["endpoints"]
     assert operations == {e["operation"] for e in endpoints}
+    # Servers (the real host and the sandbox), security schemes and a summary on every operation.
+    assert any(not s["url"].startswith("http://127.0.0.1") for s in document["servers"])
+    assert any(s["url"].startswith("http://127.0.0.1") for s in document["servers"])
+    schemes = document["components"]["securitySchemes"]
+    assert schemes and document["security"]
+    for item in document["paths"].values():
+        for operation in item.values():
+            assert operation["summary"]
+            for requirement in operation.get("security", document["security"]):
+                assert set(requirement) <= set(schemes), requirement
 
 
 def test_openapi_is_served_by_the_emulator(pixop) -> None:
     response = requests.get(pixop.base_url + "/__admin/openapi.json", timeout=10)
     assert response.status_code == 200
     document = response.json()
-    assert document["servers"] == [{"url": pixop.base_url, "description": "this emulator"}]
+    assert document["servers"][0] == {"url": pixop.base_url, "description": "this emulator"}
+    assert {"url": "https://staging-api.pixop.com", "description": "Pixop staging (real)"} in document["servers"]
     assert document["paths"]["/videos/v1/video/{video_id}"]["get"]["parameters"][0]["name"] == "video_id"
 
 
