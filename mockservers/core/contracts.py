@@ -114,6 +114,22 @@ class ContractSet:
         ordered = [best_match(errors)] + [e for e in errors if e is not best_match(errors)]
         return [Violation(endpoint, part, e.json_path.replace("$", "", 1).replace(".", "/"), e.message, e.instance) for e in ordered]
 
+    def check_request(self, method: str, path: str, request_json: Any = None, query: dict[str, str] | None = None) -> list[Violation]:
+        """Check a request alone (before it is answered): route, JSON body and query."""
+        endpoint = self.endpoint_for(method, path)
+        if endpoint is None:
+            return [Violation(f"{method} {path}", "route", "", "no contract covers this route")]
+        return self._request_violations(endpoint, request_json, query)
+
+    def _request_violations(self, endpoint: Endpoint, request_json: Any, query: dict[str, str] | None) -> list[Violation]:
+        name = f"{endpoint.method} {endpoint.path}"
+        found: list[Violation] = []
+        if endpoint.request and request_json is not None:
+            found += self.check(endpoint.request, request_json, name, "request")
+        if endpoint.query and query is not None:
+            found += self.check(endpoint.query, query, name, "query")
+        return found
+
     def check_exchange(
         self,
         method: str,
@@ -136,12 +152,7 @@ class ContractSet:
                 return self.check("error.json", response_json, endpoint_name, "response") if has_body else []
             return [Violation(endpoint_name, "route", "", "no contract covers this route")]
         name = f"{endpoint.method} {endpoint.path}"
-        found: list[Violation] = []
-        if check_request:
-            if endpoint.request and request_json is not None:
-                found += self.check(endpoint.request, request_json, name, "request")
-            if endpoint.query and query is not None:
-                found += self.check(endpoint.query, query, name, "query")
+        found = self._request_violations(endpoint, request_json, query) if check_request else []
         key = str(status) if str(status) in endpoint.responses else "default"
         if key not in endpoint.responses:
             return [*found, Violation(name, "status", "", f"status {status} is not in the contract")]
