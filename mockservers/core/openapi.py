@@ -81,7 +81,7 @@ def _summary_from(operation_id: str) -> str:
 
 def overlay(provider: str) -> dict[str, Any]:
     """The provider's OpenAPI-only additions (servers, security schemes), or {} without one."""
-    path = contracts_dir() / provider / "openapi.overlay.json"
+    path = contracts_dir() / provider / "openapi" / "overlay.json"
     return json.loads(path.read_text()) if path.is_file() else {}
 
 

@@ -19,8 +19,6 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from werkzeug.routing import Map, Rule
 
-from mockservers.core.contracts import NOT_SCHEMAS
-
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts" / "pixop"
 BASE_ID = "https://mockservers.local/contracts/pixop/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -50,7 +48,7 @@ def schema_files() -> dict[str, dict[str, Any]]:
     return {
         path.name: json.loads(path.read_text(encoding="utf-8"))
         for path in sorted(CONTRACTS.glob("*.json"))
-        if path.name not in NOT_SCHEMAS
+        if path.name != INDEX
     }
 
 
