@@ -80,9 +80,14 @@ def _summary_from(operation_id: str) -> str:
 
 
 def overlay(provider: str) -> dict[str, Any]:
-    """The provider's OpenAPI-only additions (servers, security schemes), or {} without one."""
-    path = contracts_dir() / provider / "openapi" / "overlay.json"
-    return json.loads(path.read_text()) if path.is_file() else {}
+    """The provider's OpenAPI-only additions (servers, security schemes, examples), or {} without them."""
+    folder = contracts_dir() / provider / "openapi"
+    path = folder / "overlay.json"
+    found = json.loads(path.read_text()) if path.is_file() else {}
+    examples = folder / "examples.json"
+    if examples.is_file():
+        found["examples"] = json.loads(examples.read_text())["examples"]
+    return found
 
 
 def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -99,10 +104,17 @@ def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], 
         types = raw.get("request_content_types") or [JSON]
         operation["requestBody"] = {"required": True, "content": {t: {"schema": ref} for t in types}}
     responses: dict[str, Any] = {}
+    examples = extra.get("examples", {}).get(endpoint.operation, {})
     for status, schema_file in endpoint.responses.items():
         entry: dict[str, Any] = {"description": "error" if status == "default" else f"status {status}"}
         if schema_file is not None:
-            entry["content"] = {JSON: {"schema": {"$ref": f"#/components/schemas/{component_name(schema_file)}"}}}
+            media: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{component_name(schema_file)}"}}
+            example = examples.get(status)
+            if example is None and status == "default":
+                example = next((v for k, v in examples.items() if k not in endpoint.responses), None)
+            if example is not None:
+                media["example"] = example
+            entry["content"] = {JSON: media}
         elif raw.get("response_content_type") and status.startswith("2"):
             entry["content"] = {raw["response_content_type"]: {}}
         responses[status] = entry

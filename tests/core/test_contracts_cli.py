@@ -61,6 +61,26 @@ def test_openapi_document_is_valid_and_self_contained(provider: str, tmp_path: P
                 assert set(requirement) <= set(schemes), requirement
 
 
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_openapi_examples_come_from_the_seeded_world_and_are_valid(provider: str) -> None:
+    from mockservers.conformance.examples import invalid_examples, load
+    from mockservers.core.openapi import openapi_copy
+
+    stored = load(provider)
+    assert len(stored) >= 5, "regenerate with python -m mockservers.conformance.examples"
+    assert invalid_examples(provider) == []
+    document = openapi_copy(provider)
+    shown = [
+        media["example"]
+        for item in document["paths"].values()
+        for operation in item.values()
+        for response in operation["responses"].values()
+        for media in response.get("content", {}).values()
+        if "example" in media
+    ]
+    assert len(shown) >= len(stored)
+
+
 def test_openapi_is_served_by_the_emulator(pixop) -> None:
     response = requests.get(pixop.base_url + "/__admin/openapi.json", timeout=10)
     assert response.status_code == 200
