@@ -152,5 +152,6 @@ def run_check(provider: str, base_url: str, credentials: dict[str, Any], read_on
         walk.report.violation("walk", f"stopped early: {type(exc).__name__}: {exc}")
     for row in walk.report.rows.values():
         if not row.exchanges and not row.notes:
-            walk.report.skipped(row.endpoint, "not reached by the walk")
+            writes = not row.endpoint.startswith(("GET ", "HEAD "))
+            walk.report.skipped(row.endpoint, "read-only: this endpoint writes" if read_only and writes else "not reached by the walk")
     return walk.report

@@ -122,3 +122,25 @@ def test_walk_marks_only_its_negative_probes(pixop, capsys) -> None:
     assert marked and all(e.status >= 400 for e in marked)
     assert any(e.status < 400 for e in pixop.journal.entries() if "X-Mockservers-Probe" not in e.request_headers)
     assert requests.get(pixop.base_url + "/__admin/", timeout=10).status_code == 200
+
+
+def test_read_only_check_reaches_the_read_endpoints_from_listed_ids(pixop, capsys) -> None:
+    code, out = _run(capsys, "contracts", "check", "pixop", "--base-url", pixop.base_url, "--read-only")
+    assert code == 0, out
+    rows = {line.split("  ")[0].strip(): line for line in out.splitlines() if line.startswith(("GET ", "PUT ", "POST ", "DELETE "))}
+    for read in (
+        "GET /videos/v1/project/<project_id>",
+        "GET /videos/v1/video/<video_id>",
+        "GET /videos/v1/check-ingest-video-progress/<video_id>",
+        "GET /media/v1/download/original/<video_id>",
+    ):
+        assert " ok " in rows[read], rows[read]
+    assert "read-only: this endpoint writes" in rows["DELETE /videos/v1/video/<video_id>"]
+    assert not [e for e in pixop.journal.entries() if e.method in ("PUT", "POST", "DELETE") and e.path != "/accounts/v1/token"]
+
+
+def test_read_only_vonage_check_reads_listed_items(vonage, capsys) -> None:
+    code, out = _run(capsys, "contracts", "check", "vonage", "--base-url", vonage.base_url, "--read-only")
+    assert code == 0, out
+    rows = {line.split("  ")[0].strip(): line for line in out.splitlines() if line.startswith(("GET ", "PUT "))}
+    assert " ok " in rows["GET /v3/media/<media_id>/info"] and " ok " in rows["GET /v3/media/<media_id>"]
