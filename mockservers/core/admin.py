@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -10,14 +10,12 @@ from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError
 from mockservers.core.faults import FaultSpecError, parse_rule
 from mockservers.core.openapi import openapi_copy
-
-if TYPE_CHECKING:
-    from mockservers.core.emulator import Emulator
+from mockservers.core.protocols import EmulatorLike
 
 admin_blueprint = Blueprint("mockservers_admin", __name__, url_prefix="/__admin")
 
 
-def _emulator() -> Emulator:
+def _emulator() -> EmulatorLike:
     return current_app.extensions["mockservers"]
 
 
