@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from mockservers.core.extras import require_extra
-from mockservers.core.server import ServerThread
+from mockservers.core.server import WerkzeugServerThread
 
 # moto accepts any credentials; these make boto3 sign requests without a user's AWS config.
 ACCESS_KEY_ID = "mockservers"
@@ -39,7 +39,7 @@ class S3Endpoint:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.host = host
         self.requested_port = port
-        self._server: ServerThread | None = None
+        self._server: WerkzeugServerThread | None = None
         self._client: Any = None
         self._lock = threading.Lock()
         # Buckets known to exist, and those written to since last emptied ("*": unknown which).
@@ -58,7 +58,7 @@ class S3Endpoint:
                 self.requested_port = self.requested_port if port is None else port
                 # The same app `moto_server` serves; it routes path-style and presigned S3 requests.
                 app = self._tracking(DomainDispatcherApplication(create_backend_app))
-                self._server = ServerThread(app, self.host, self.requested_port).start()
+                self._server = WerkzeugServerThread(app, self.host, self.requested_port).start()
         return self
 
     def _tracking(self, app: Any) -> Any:
