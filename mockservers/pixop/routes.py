@@ -8,10 +8,18 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 
+from mockservers.core import fidelity
 from mockservers.core.errors import ApiError, BadRequestError
 from mockservers.core.params import json_string, query_int
 from mockservers.pixop import tokens
-from mockservers.pixop.serializers import project_json, team_json, user_json, video_json, video_summary_json
+from mockservers.pixop.serializers import (
+    ATTRIBUTE_KEYS,
+    project_json,
+    team_json,
+    user_json,
+    video_json,
+    video_summary_json,
+)
 from mockservers.pixop.state import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PixopState
 
 accounts = Blueprint("pixop_accounts", __name__, url_prefix="/accounts/v1")
@@ -83,19 +91,33 @@ def _identity(allow_basic: bool = False) -> tuple[dict[str, Any], dict[str, Any]
 # -- accounts ------------------------------------------------------------------
 @accounts.get("/token")
 def get_token() -> Response:
-    """Basic auth (email:password) -> JWT; optional team-id."""
+    """Basic auth (email:password) -> JWT; or a Bearer JWT -> a fresh one (refresh, or team switch); optional team-id."""
     auth = request.authorization
-    if auth is None or auth.type != "basic":
-        raise tokens.auth_error("AuthException", "HTTP Basic authentication with email and password is required to get a token")
-    user = _state().login(auth.username or "", auth.password or "")
-    return jsonify(_state().issue_token(user, request.args.get("team-id")))
+    team_id = request.args.get("team-id")
+    if auth is not None and auth.type == "basic":
+        user = _state().login(auth.username or "", auth.password or "")
+        return jsonify(_state().issue_token(user, team_id))
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        # Java client newToken(jwt, teamId): refresh, and switch team with team-id.
+        user, team = _state().authenticate(_bearer())
+        return jsonify(_state().issue_token(user, team_id or team["id"]))
+    raise tokens.auth_error(
+        "AuthException", "HTTP Basic authentication with email and password (or a valid Bearer JWT) is required to get a token"
+    )
 
 
 @accounts.post("/token")
 def validate_token() -> Response:
-    """Which user and team a token stands for."""
-    user, team = _identity()
-    return jsonify({"user": user_json(user), "team": team_json(team), "otherTeams": [team_json(t) for t in _state().other_teams(user, team)]})
+    """Which user and team a token stands for; every failure is a 401 body (the Java client reads only 401)."""
+    try:
+        user, team = _identity()
+    except ApiError as error:
+        if error.status == 401:
+            raise
+        raise ApiError(401, error.message, error.code) from None
+    # The seed also shows otherTeams; the client's AuthenticatedIdentity has no such property
+    # and its default Jackson mapper would fail on it: follow the client.
+    return jsonify({"user": user_json(user), "team": team_json(team)})
 
 
 @accounts.get("/account")
@@ -139,7 +161,9 @@ def _page(items: list[Any], path: str, extra: dict[str, str]) -> tuple[list[Any]
     if page < last:
         links["next"] = href(page + 1)
     if page > 0:
-        links["previous"] = href(min(page - 1, last))
+        # The seed says "previous"; the official Java client models "prev" (and fails on
+        # "previous"): the server sends what the client reads.
+        links["prev"] = href(min(page - 1, last))
     return items[page * size : (page + 1) * size], links, page, size, len(items)
 
 
@@ -189,6 +213,7 @@ def list_videos() -> Response:
     """The team's videos, paginated, filtered by project-id / parent-id."""
     _, team = _identity()
     project_id, parent_id = request.args.get("project-id"), request.args.get("parent-id")
+    # An unknown project-id/parent-id lists nothing (the Java client's test program expects a 2xx list).
     extra = {k: v for k, v in (("project-id", project_id), ("parent-id", parent_id)) if v}
     items, links, page, size, total = _page(_state().list_videos(team["id"], project_id, parent_id), "/videos/v1/videos", extra)
     embedded = [video_summary_json(_state(), v, f"{_base()}/videos/v1/video/{v['id']}") for v in items]
@@ -217,7 +242,9 @@ def create_video() -> Response:
 def get_video(video_id: str) -> Response:
     """One video with upload, ingestion and processing state."""
     _, team = _identity()
-    return jsonify({"video": video_json(_state(), _state().video(team["id"], video_id))})
+    video = _state().video(team["id"], video_id)
+    _ingestion(video)
+    return jsonify({"video": video_json(_state(), video)})
 
 
 @videos.post("/video/<video_id>")
@@ -235,6 +262,15 @@ def update_video(video_id: str) -> Response:
     if "attributes" in body:
         if not isinstance(body["attributes"], dict):
             raise BadRequestError("attributes must be a JSON object", "attributes")
+        attributes = body["attributes"]
+        unknown = sorted(k for k in attributes if k not in ATTRIBUTE_KEYS or not isinstance(attributes[k], str))
+        if unknown:
+            fidelity.warn(
+                "unknown-attribute",
+                f"attributes {', '.join(unknown)} are stored but not sent back: the Java client's VideoAttributes "
+                f"knows only the strings {', '.join(ATTRIBUTE_KEYS)}",
+                "client",
+            )
         changes["attributes"] = body["attributes"]
     return jsonify({"video": video_json(_state(), _state().update_video(team["id"], video_id, changes))})
 
@@ -280,7 +316,15 @@ def check_ingest_progress(video_id: str) -> Response:
     """Ingestion progress."""
     _, team = _identity()
     video = _state().video(team["id"], video_id)
-    return jsonify({"videoId": video["id"], "projectId": video["projectId"], "ingestionState": _state().ingestion_view(video)["state"]})
+    return jsonify({"videoId": video["id"], "projectId": video["projectId"], "ingestionState": _ingestion(video)["state"]})
+
+
+def _ingestion(video: dict[str, Any]) -> dict[str, Any]:
+    """The ingestion view; a failure's reason goes to the journal (the client has no field for it)."""
+    view = _state().ingestion_view(video)
+    if view["failureReason"]:
+        fidelity.warn("ingest-failed", f"ingestion of video {video['id']} ended ERROR: {view['failureReason']}", "inferred")
+    return view
 
 
 # -- media ---------------------------------------------------------------------

@@ -25,8 +25,11 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
 METADATA_AT = 0.3  # share of an ingest after which initial metadata is available (inferred)
 FAIL_AT = 0.2  # share of an ingest after which an unparseable upload is reported FAILED (inferred)
-QUALITY_METRICS = ("sharpness", "noise", "blockiness", "colorfulness")
+QUALITY_METRICS = ("noise", "details", "colors")  # the Java client's quality assessment sample
 TOKEN_LIFETIME = tokens.TOKEN_LIFETIME_SECONDS
+# The failure status sent: the official v1 client's README treats ERROR as failure
+# (Pixop's newer API says FAILED); a v1 client polling for ERROR would never stop on FAILED.
+FAILURE_STATUS = "ERROR"
 
 
 @lru_cache(maxsize=8192)
@@ -47,7 +50,8 @@ class PixopState(BaseState):
     """All Pixop data of one emulator instance."""
 
     provider = "pixop"
-    tables = ("teams", "users", "projects", "videos")
+    # tokens: jti -> the team a token was issued for (the real token names no team).
+    tables = ("teams", "users", "projects", "videos", "tokens")
 
     # -- world -------------------------------------------------------------
     def default_world(self) -> dict[str, Any]:
@@ -145,10 +149,9 @@ class PixopState(BaseState):
 
     # -- accounts ------------------------------------------------------------
     def _new_auth_key(self, user: dict[str, Any]) -> None:
-        private_pem, public_pem = tokens.new_key_pair(self.ids.integer(256))
-        user["authPrivateKey"] = private_pem
-        user["authPublicKey"] = public_pem
-        user["authKeyId"] = self.ids.uuid()
+        user["authGeneration"] = user.get("authGeneration", 0) + 1
+        user["authSecret"] = self.ids.hex(32)
+        user["authKeyId"] = tokens.key_id(user["authGeneration"])
 
     def _new_signature_secret(self, user: dict[str, Any]) -> None:
         user["signatureSecret"] = self.ids.hex(32)
@@ -162,37 +165,52 @@ class PixopState(BaseState):
             raise tokens.auth_error("UserBannedException", f"user {user['email']} is banned: {user['bannedReason']}", 403)
         return user
 
+    def team_of(self, user: dict[str, Any], team_id: str | None) -> str:
+        """The team a new token is for: ``team_id`` if the user is in it, else the user's first team."""
+        if team_id is None:
+            return user["teams"][0]
+        if team_id not in user["teams"]:
+            raise tokens.auth_error("AuthException", f"user {user['email']} is not a member of team {team_id}", 403)
+        return team_id
+
     def issue_token(self, user: dict[str, Any], team_id: str | None) -> dict[str, str]:
         """A 15-minute JWT for the user, scoped to ``team_id`` (default: the user's first team)."""
         with self.lock:
-            if team_id is None:
-                team_id = user["teams"][0]
-            elif team_id not in user["teams"]:
-                raise tokens.auth_error("AuthException", f"user {user['email']} is not a member of team {team_id}", 403)
+            team_id = self.team_of(user, team_id)
             token = self.mint_token(user["id"], team_id)
             return {"userId": user["id"], "teamId": team_id, "jwtToken": token}
 
-    def mint_token(self, user_id: str, team_id: str, *, lifetime: float | None = TOKEN_LIFETIME, **claims: Any) -> str:
-        """Sign a token for tests: override or drop claims (``exp=None`` makes an eternal token)."""
+    def mint_token(self, user_id: str, team_id: str, /, *, lifetime: float | None = TOKEN_LIFETIME, **claims: Any) -> str:
+        """Sign a token for tests: override or drop claims (``exp=None`` makes an eternal token).
+
+        The token's team is remembered under its ``jti`` (the real token carries no team claim).
+        """
         user = self.db["users"][user_id]
         now = int(self.now())
-        payload: dict[str, Any] = {"iss": tokens.ISSUER, "sub": user_id, "teamId": team_id, "iat": now, "nbf": now, "jti": self.ids.uuid()}
+        payload: dict[str, Any] = {
+            "jti": self.ids.uuid(), "iat": now, "sub": tokens.SUBJECT, "iss": tokens.ISSUER, "nbf": now, "user_id": user_id,
+        }
         if lifetime is not None:
             payload["exp"] = now + int(lifetime)
         payload.update(claims)
         payload = {k: v for k, v in payload.items() if v is not None}
-        return tokens.sign(payload, user["authPrivateKey"], user["authKeyId"])
+        if isinstance(payload.get("jti"), str):
+            self.db["tokens"][payload["jti"]] = {"userId": user_id, "teamId": team_id}
+        return tokens.sign(payload, user["authSecret"], user["authKeyId"])
 
     def authenticate(self, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """(user, team) for a bearer token, or the documented exception for what is wrong with it."""
         claims = tokens.unverified_claims(token)
-        user_id, team_id = claims.get("sub"), claims.get("teamId")
-        user = self.db["users"].get(user_id) if isinstance(user_id, str) else None
-        if user is None or not isinstance(team_id, str) or team_id not in user["teams"] or team_id not in self.db["teams"]:
+        tokens.check_claims(claims)
+        user = self.db["users"].get(claims["user_id"])
+        issued = self.db["tokens"].get(claims.get("jti")) if isinstance(claims.get("jti"), str) else None
+        # A token this emulator did not issue (no known jti) acts for the user's first team.
+        team_id = issued["teamId"] if issued else (user["teams"][0] if user else None)
+        if user is None or (issued and issued["userId"] != user["id"]) or team_id not in user["teams"] or team_id not in self.db["teams"]:
             raise tokens.auth_error(
-                "InconsistentJWTClaimsException", "the token's claims (sub, teamId) do not name a user and one of their teams"
+                "InconsistentJWTClaimsException", "the token's claims (user_id, jti) do not name a user and one of their teams"
             )
-        tokens.verify_signature(token, user["authPublicKey"])
+        tokens.verify_signature(token, user["authSecret"])
         tokens.check_times(claims, self.now())
         if user["banned"]:
             raise tokens.auth_error("UserBannedException", f"user {user['email']} is banned: {user['bannedReason']}", 403)
@@ -320,10 +338,6 @@ class PixopState(BaseState):
 
     def list_videos(self, team_id: str, project_id: str | None, parent_id: str | None) -> list[dict[str, Any]]:
         """The team's videos, newest first, optionally filtered."""
-        if project_id is not None:
-            self.project(team_id, project_id)
-        if parent_id is not None:
-            self.video(team_id, parent_id)
         found = [
             v
             for v in self.db["videos"].values()
@@ -417,21 +431,22 @@ class PixopState(BaseState):
         ingest = video["ingest"]
         if ingest is None:
             state = _state_dict(INITIAL, 0.0, 0, video["created"], False, False, False)
-            return {"state": state, "metadata": None, "quality": None}
+            return {"state": state, "metadata": None, "quality": None, "failureReason": None}
         failed = ingest["metadata"] is None
         view = job_view(ingest["startedAt"], ingest["duration"], now, fail_at_fraction=FAIL_AT if failed else None)
         metadata_ready = not failed and (view.status == DONE or view.elapsed >= METADATA_AT * ingest["duration"])
         done = view.status == DONE
+        status = FAILURE_STATUS if view.status == FAILED else view.status
         state = _state_dict(
-            view.status, view.percent, view.eta_seconds, _updated_at(ingest["startedAt"], ingest["duration"], now, FAIL_AT if failed else None),
+            status, view.percent, view.eta_seconds, _updated_at(ingest["startedAt"], ingest["duration"], now, FAIL_AT if failed else None),
             metadata_ready, done, done and not ingest["light"],
         )
-        state["failureReason"] = ingest["failureReason"] if view.status == FAILED else None
+        failure = ingest["failureReason"] if view.status == FAILED else None
         metadata = ingest["metadata"] if metadata_ready else None
         if metadata is not None and ingest["light"]:
             # Seed: light ingestion skips deep scanning-type analysis.
             metadata = {**metadata, "scanning": {"metadata": metadata["scanning"]["metadata"], "heuristics": None}}
-        return {"state": state, "metadata": metadata, "quality": ingest["quality"] if done else None}
+        return {"state": state, "metadata": metadata, "quality": ingest["quality"] if done else None, "failureReason": failure}
 
     def _processed_ingestion_view(self, video: dict[str, Any], now: float) -> dict[str, Any]:
         processing = video["processing"]
@@ -441,8 +456,7 @@ class PixopState(BaseState):
             DONE if done else INITIAL, 100.0 if done else 0.0, 0 if done else view.eta_seconds,
             processing["startedAt"] + processing["duration"] if done else video["created"], done, done, False,
         )
-        state["failureReason"] = None
-        return {"state": state, "metadata": processing["metadata"] if done else None, "quality": None}
+        return {"state": state, "metadata": processing["metadata"] if done else None, "quality": None, "failureReason": None}
 
     # -- processing ------------------------------------------------------------
     def process(self, team_id: str, user_id: str, video_id: str, body: Any) -> dict[str, Any]:
@@ -540,12 +554,12 @@ def _state_dict(status: str, percent: float, eta: int, updated: float, metadata:
         "ingestionStatus": status,
         "videoMetadataAvailable": metadata,
         "videoMetadataCommitted": committed,
-        "processingProgressPercent": percent,
+        # An Integer in the client's VideoIngestionState.
+        "processingProgressPercent": int(percent),
         "etaSeconds": eta,
         "webVideoAvailable": artifacts,
         "thumbnailsAvailable": artifacts,
         "fullFramesAvailable": artifacts,
-        "failureReason": None,
     }
 
 

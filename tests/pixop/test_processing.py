@@ -106,7 +106,8 @@ def test_empty_request_derives_everything_from_the_source(pixop_client, source) 
     assert target["codec"]["name"] == probe.codec_name
     assert (target["frameWidth"], target["frameHeight"]) == (probe.frame_width, probe.frame_height)
     assert target["pixelFormat"]["chromaSubsampling"] == {"yuv": probe.chroma_yuv, "bits": probe.chroma_bits}
-    assert target["frameRate"] == pytest.approx(probe.average_framerate, rel=1e-3)
+    assert "frameRate" not in target
+    assert target["averageFramerate"] == pytest.approx(probe.average_framerate, rel=1e-3)
     # Same pixels and frame rate: the source bitrate, floored at 100 kbit/s (see the fidelity notes).
     assert target["bitrate"] == max(100_000, probe.bit_rate)
 
@@ -149,10 +150,11 @@ def test_processing_creates_a_child_that_reflects_the_request(pixop, pixop_clien
     assert metadata["durationInMillis"] == 600
     assert metadata["totalFrames"] == 30
     assert metadata["scanning"]["metadata"] == {"scanningType": "interlaced", "interlacedFieldOrder": "bottom_field"}
-    assert metadata["bitrate"] == 20_500_000
+    assert "bitrate" not in metadata  # the client's VideoMetadata has no bitrate
     target = child["processing"]["processingParameters"]["targetVideo"]
     assert target["codec"]["properties"] == {"profile": "dnxhr_hq"}
-    assert {"name": "pabsr1", "properties": {"clarityBoost": "high"}} in target["videoFilters"]
+    assert target["bitrate"] == 20_500_000
+    assert {"name": "pabsr1", "properties": {"targetWidth": 1280, "targetHeight": 720, "clarityBoost": "high"}} in target["videoFilters"]
     download = pixop_client.get(answer["downloadMediaUrl"])
     assert download.status_code == 200
     assert download.content == (MEDIA / "small.mov").read_bytes()  # processed bytes: see README
@@ -198,3 +200,33 @@ def test_progress_of_an_original_is_not_a_processing_job(pixop_client, source) -
     response = pixop_client.get(f"/videos/v1/check-process-video-progress/{source['videoId']}")
     assert response.status_code == 404
     assert "processedVideoId" in response.json()["errorMessage"]
+
+
+ALLOWED_PAIRS = {
+    "mov": ("h264", "prores", "dnxhd", "hevc", "mpeg2", "ffv1"),
+    "mxf": ("h264", "xdcam", "mpeg2", "dnxhd"),
+    "mp4": ("h264", "hevc"),
+    "mts": ("h264", "hevc", "mpeg2"),
+}
+
+
+@pytest.mark.parametrize(
+    ("container", "codec"),
+    [(c, k) for c in ALLOWED_PAIRS for k in ("h264", "prores", "dnxhd", "xdcam", "hevc", "mpeg2", "ffv1") if k not in ALLOWED_PAIRS[c]],
+)
+def test_container_codec_pairs_the_client_does_not_allow_are_refused(pixop_client, source, container, codec) -> None:
+    response = _process(pixop_client, source, {"mediaContainerCodec": {"container": container, "codec": codec}})
+    assert response.status_code == 400, response.text
+    assert response.json()["exception"] == "BadRequestException"
+    assert f"cannot be stored in container {container}" in response.json()["errorMessage"]
+
+
+def test_client_option_values_are_accepted(pixop_client, source) -> None:
+    body = {"frameRateConverter": "vfi", "frameRate": {"tag": "video_uhd_fast"}, "scaler": "dvres2", "resolution": {"tag": "no_scaling"}}
+    response = _process(pixop_client, source, body)
+    assert response.status_code == 200, response.text
+    child = pixop_client.get(f"/videos/v1/video/{response.json()['processedVideoId']}").json()["video"]
+    target = child["processing"]["processingParameters"]["targetVideo"]
+    assert target["averageFramerate"] == 120.0
+    assert {"name": "vfi", "properties": {"fps": 120.0}} in target["videoFilters"]
+    assert (target["frameWidth"], target["frameHeight"]) == (560, 320)
