@@ -9,7 +9,7 @@ from flask import Flask
 from mockservers.core.emulator import EmulatorConfig, Provider
 from mockservers.pixop.errors import render_error
 from mockservers.pixop.routes import register_routes
-from mockservers.pixop.state import PixopState
+from mockservers.pixop.state import DEFAULT_SETTINGS, PixopState
 
 PROVIDER = Provider(
     name="pixop",
@@ -18,7 +18,7 @@ PROVIDER = Provider(
     state_class=PixopState,
     register_routes=register_routes,
     render_error=render_error,
-    default_settings={"ingest_seconds": 3.0, "process_seconds": 4.0},
+    default_settings=dict(DEFAULT_SETTINGS),
     hosts={"staging-api.pixop.com": "", "api.pixop.com": ""},
 )
 

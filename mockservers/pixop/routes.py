@@ -244,7 +244,9 @@ def get_video(video_id: str) -> Response:
     _, team = _identity()
     video = _state().video(team["id"], video_id)
     _ingestion(video)
-    return jsonify({"video": video_json(_state(), video)})
+    document = video_json(_state(), video)
+    _warn_fallbacks(video)
+    return jsonify({"video": document})
 
 
 @videos.post("/video/<video_id>")
@@ -308,6 +310,7 @@ def check_process_progress(video_id: str) -> Response:
     state = _state().processing_view(video)
     if state is None:
         raise ApiError(404, f"video {video_id} is not being processed; poll the processedVideoId", "VideoNotFoundException")
+    _warn_fallbacks(video)
     return jsonify({"videoId": video["id"], "projectId": video["projectId"], "processingState": state})
 
 
@@ -317,6 +320,12 @@ def check_ingest_progress(video_id: str) -> Response:
     _, team = _identity()
     video = _state().video(team["id"], video_id)
     return jsonify({"videoId": video["id"], "projectId": video["projectId"], "ingestionState": _ingestion(video)["state"]})
+
+
+def _warn_fallbacks(video: dict[str, Any]) -> None:
+    """Where the processed file differs from the request (an encoder or a limit of this emulator): the journal."""
+    for note in _state().processing_fallbacks(video):
+        fidelity.warn("processing-fallback", note, "inferred")
 
 
 def _ingestion(video: dict[str, Any]) -> dict[str, Any]:
@@ -390,7 +399,8 @@ def download_original(video_id: str) -> Response:
 
 @media.get("/download/processed/<video_id>")
 def download_processed(video_id: str) -> Response:
-    """The processed file (the source's bytes; see README) once processing is DONE."""
+    """The processed file, transcoded with PyAV as requested (fallbacks: docs/pixop.md), once processing is DONE."""
     _, team = _identity()
     upload, blob = _state().processed_media(team["id"], video_id)
+    _warn_fallbacks(_state().video(team["id"], video_id))
     return _download(upload, blob.path)

@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -14,13 +18,23 @@ from faker import Faker
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import BadRequestError, ConflictError, NotFoundError
-from mockservers.core.jobs import DONE, FAILED, INITIAL, job_view
+from mockservers.core.jobs import DONE, FAILED, IN_PROGRESS, INITIAL, JobView, job_view
 from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.state import BaseState
 from mockservers.pixop import tokens
 from mockservers.pixop.processing import plan_processing
+from mockservers.pixop.transcode import TranscodeResult, transcode
 
+DEFAULT_SETTINGS: dict[str, float] = {
+    "ingest_seconds": 3.0,
+    "process_seconds": 4.0,
+    # Transcoding limits: above them the processed download is the source's bytes (fidelity notes).
+    "transcode_max_source_bytes": 64 * 1024 * 1024,
+    "transcode_max_output_pixels": 1920 * 1080 * 50,  # two seconds of 1080p at 25 fps
+    # How long a status read that finds the clock past the end waits for the worker.
+    "transcode_wait_seconds": 120.0,
+}
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
 METADATA_AT = 0.3  # share of an ingest after which initial metadata is available (inferred)
@@ -145,7 +159,7 @@ class PixopState(BaseState):
 
     # -- settings ------------------------------------------------------------
     def _setting(self, name: str) -> float:
-        return float(self.ctx.settings.get(name, {"ingest_seconds": 3.0, "process_seconds": 4.0}[name]))
+        return float(self.ctx.settings.get(name, DEFAULT_SETTINGS[name]))
 
     # -- accounts ------------------------------------------------------------
     def _new_auth_key(self, user: dict[str, Any]) -> None:
@@ -359,7 +373,7 @@ class PixopState(BaseState):
                 del self.db["videos"][vid]
             still_used = {v["upload"]["blobKey"] for v in self.db["videos"].values() if v["upload"]}
             for key in keys - still_used:
-                if not key.startswith("fixture:"):
+                if key and not key.startswith("fixture:"):
                     self.ctx.blobs.delete(key)
             return doomed
 
@@ -450,7 +464,7 @@ class PixopState(BaseState):
 
     def _processed_ingestion_view(self, video: dict[str, Any], now: float) -> dict[str, Any]:
         processing = video["processing"]
-        view = job_view(processing["startedAt"], processing["duration"], now)
+        view = self._processing_status(video)
         done = view.status == DONE
         state = _state_dict(
             DONE if done else INITIAL, 100.0 if done else 0.0, 0 if done else view.eta_seconds,
@@ -471,6 +485,8 @@ class PixopState(BaseState):
             source_upload = self._media_upload(source)
             child["upload"] = {
                 **source_upload,
+                "blobKey": None,  # set by the transcoding worker
+                "fileSize": plan["metadata"]["size"],
                 "fileName": f"{stem}_processed.{plan['extension']}",
                 "fileType": plan["mime"],
                 "fileContainerName": plan["metadata"]["longContainerName"],
@@ -483,8 +499,94 @@ class PixopState(BaseState):
                 "version": version,
                 "parameters": plan["parameters"],
                 "metadata": plan["metadata"],
+                "plan": plan,
+                "sourceBlobKey": source_upload["blobKey"],
+                "outputReady": False,
+                "fallbacks": [],
             }
+            self._start_transcode(child)
             return child
+
+    # -- the transcoding worker --------------------------------------------------
+    def reset(self) -> None:
+        """Back to the seeded world; queued transcodes of the old world are dropped."""
+        executor = getattr(self, "_executor", None)
+        if executor is not None:
+            # A running job finishes on its own thread and is discarded (its video is gone).
+            executor.shutdown(wait=False, cancel_futures=True)
+        super().reset()
+
+    def _start_transcode(self, child: dict[str, Any]) -> Future[None]:
+        """Transcode on a worker thread so the emulator keeps answering; one job at a time."""
+        if not hasattr(self, "_transcodes"):
+            # Not in db: threads are not state (reset drops them; a restored snapshot restarts them).
+            self._transcodes: dict[str, Future[None]] = {}
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pixop-transcode")
+            self._attach_lock = threading.Lock()
+        future = self._executor.submit(self._transcode, child, self._attach_lock)
+        self._transcodes[child["id"]] = future
+        return future
+
+    def _transcode(self, child: dict[str, Any], attach_lock: threading.Lock) -> None:
+        processing = child["processing"]
+        source = self.ctx.blobs.get(processing["sourceBlobKey"])
+        limits = {name: self._setting(name) for name in ("transcode_max_source_bytes", "transcode_max_output_pixels")}
+        try:
+            result = transcode(source.path, processing["plan"], limits) if source else TranscodeResult(None, None, ["the source file is gone"])
+        except Exception as exc:  # a worker must never leave a job without an outcome
+            result = TranscodeResult(None, None, [f"transcoding failed ({type(exc).__name__}: {exc}): the download is the source's bytes"])
+        # The attach lock, not the state lock: a request holding the state lock may be waiting for us.
+        with attach_lock:
+            if self.db["videos"].get(child["id"]) is not child:  # deleted or reset meanwhile
+                if result.path:
+                    os.unlink(result.path)
+                return
+            upload = child["upload"]
+            try:
+                if result.path:
+                    with open(result.path, "rb") as written:  # copied in: the store owns (and deletes) it
+                        info = self.ctx.blobs.put_stream(written)
+                    probe = probe_media(info.path)
+                    processing["metadata"] = self._metadata_from_probe(probe)
+                    upload.update(blobKey=info.key, md5=info.md5, fileSize=info.size, fileContainerName=probe.long_container_name)
+            except Exception as exc:
+                result = TranscodeResult(None, None, result.fallbacks + [f"the output could not be stored or probed ({exc})"])
+            finally:
+                if result.path and os.path.exists(result.path):
+                    os.unlink(result.path)
+            if not result.path:
+                upload.update(blobKey=processing["sourceBlobKey"], fileSize=source.size if source else None)
+            processing["fallbacks"] = result.fallbacks
+            processing["outputReady"] = True
+
+    def _output_ready(self, video: dict[str, Any]) -> bool:
+        """Wait (bounded) for the worker of a processed video whose job the clock says is over."""
+        processing = video["processing"]
+        if processing["outputReady"]:
+            return True
+        future = getattr(self, "_transcodes", {}).get(video["id"])
+        if future is None:  # restored from a snapshot: the worker of the original process is gone
+            future = self._start_transcode(video)
+        try:
+            future.result(timeout=self._setting("transcode_wait_seconds"))
+        except FutureTimeout:
+            return False
+        except Exception:  # the worker's own failure handling did not run: not ready, never DONE
+            return False
+        return bool(processing["outputReady"])
+
+    def _processing_status(self, video: dict[str, Any]) -> Any:
+        """The job on the clock, held at 99 % while the file is not written yet (DONE means the file exists)."""
+        processing = video["processing"]
+        view = job_view(processing["startedAt"], processing["duration"], self.now())
+        if view.status == DONE and not self._output_ready(video):
+            return JobView(IN_PROGRESS, 99.0, 1, view.elapsed)
+        return view
+
+    def processing_fallbacks(self, video: dict[str, Any]) -> list[str]:
+        """How the processed file differs from the request (for the journal)."""
+        processing = video.get("processing")
+        return list(processing["fallbacks"]) if processing else []
 
     def _ingested_metadata(self, video: dict[str, Any]) -> dict[str, Any]:
         view = self.ingestion_view(video)
@@ -505,7 +607,7 @@ class PixopState(BaseState):
         processing = video["processing"]
         if processing is None:
             return None
-        view = job_view(processing["startedAt"], processing["duration"], self.now())
+        view = self._processing_status(video)
         return {
             "updatedAt": pixop_time(_updated_at(processing["startedAt"], processing["duration"], self.now(), None)),
             "processingStatus": view.status,

@@ -112,10 +112,10 @@ def test_empty_request_derives_everything_from_the_source(pixop_client, source) 
     assert target["bitrate"] == max(100_000, probe.bit_rate)
 
 
-def test_processing_creates_a_child_that_reflects_the_request(pixop, pixop_client, source) -> None:
+def test_processing_creates_a_child_that_reflects_the_request(pixop, pixop_client, source, tmp_path) -> None:
     body = {
         "mediaContainerCodec": {"container": "mxf", "codec": "dnxhd"},
-        "dnxhdHrProfile": "dnxhr_hq",
+        "dnxhdHrProfile": "dnxhr_hqx",
         "chromaSubsampling": {"yuv": "4:2:2", "bits": 10},
         "scaler": "pabsr1",
         "clarityBoost": "high",
@@ -149,15 +149,26 @@ def test_processing_creates_a_child_that_reflects_the_request(pixop, pixop_clien
     assert metadata["averageFramerate"] == 50.0
     assert metadata["durationInMillis"] == 600
     assert metadata["totalFrames"] == 30
-    assert metadata["scanning"]["metadata"] == {"scanningType": "interlaced", "interlacedFieldOrder": "bottom_field"}
+    # The metadata is probed from the real output file; it is encoded progressive (a documented fallback).
+    assert metadata["scanning"]["metadata"]["scanningType"] == "progressive"
+    notes = [w["message"] for w in pixop.journal.last(path=f"/videos/v1/video/{child_id}").warnings]
+    assert any("interlaced output is encoded progressive" in n for n in notes), notes
     assert "bitrate" not in metadata  # the client's VideoMetadata has no bitrate
     target = child["processing"]["processingParameters"]["targetVideo"]
-    assert target["codec"]["properties"] == {"profile": "dnxhr_hq"}
+    assert target["codec"]["properties"] == {"profile": "dnxhr_hqx"}
+    assert target["scanning"] == {"scanningType": "interlaced", "interlacedFieldOrder": "bottom_field"}
     assert target["bitrate"] == 20_500_000
     assert {"name": "pabsr1", "properties": {"targetWidth": 1280, "targetHeight": 720, "clarityBoost": "high"}} in target["videoFilters"]
     download = pixop_client.get(answer["downloadMediaUrl"])
     assert download.status_code == 200
-    assert download.content == (MEDIA / "small.mov").read_bytes()  # processed bytes: see README
+    # A real file: the requested container, codec, size, frame rate and clip (probed with PyAV).
+    out = tmp_path / "processed.mxf"
+    out.write_bytes(download.content)
+    probe = probe_media(out)
+    assert (probe.container_name, probe.codec_name) == ("mxf", "dnxhd")
+    assert (probe.frame_width, probe.frame_height, probe.average_framerate) == (1280, 720, 50.0)
+    assert (probe.total_frames, probe.pixel_format) == (30, "yuv422p10le")
+    assert download.headers["ETag"].strip('"') == pixop.state.db["videos"][child_id]["upload"]["md5"]
     assert download.headers["Content-Disposition"].endswith("small_processed.mxf")
     children = pixop_client.get("/videos/v1/videos", params={"parent-id": source["videoId"]}).json()
     assert [v["id"] for v in children["_embedded"]["videos"]] == [child_id]
