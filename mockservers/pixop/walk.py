@@ -41,8 +41,10 @@ def walk(w: Walk) -> None:
     w.call("GET", "/videos/v1/projects", why="list projects", params={"page": "0", "page-size": "5"})
     videos = w.call("GET", "/videos/v1/videos", why="list videos", params={"page-size": "5"})
     w.call("GET", "/videos/v1/video/does-not-exist", expect=404, why="unknown video")
-    if videos is not None and videos.status_code == 200 and videos.json().get("videos"):
-        first = videos.json()["videos"][0]
+    # The list answer is HAL: the items are under _embedded.videos (contracts/pixop, list-videos).
+    listed = videos.json().get("_embedded", {}).get("videos") if videos is not None and videos.status_code == 200 else None
+    if listed:
+        first = listed[0]
         first_id = first.get("id") or first.get("videoId")
         w.call("GET", f"/videos/v1/video/{first_id}", why="get a listed video")
     for rule, why in (
