@@ -18,7 +18,7 @@ from faker import Faker
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import BadRequestError, ConflictError, NotFoundError
-from mockservers.core.jobs import DONE, FAILED, IN_PROGRESS, INITIAL, JobView, job_view
+from mockservers.core.jobs import DONE, FAILED, IN_PROGRESS, INITIAL, Job, JobView
 from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.state import BaseState
@@ -224,8 +224,7 @@ class PixopState(BaseState):
             raise tokens.auth_error(
                 "InconsistentJWTClaimsException", "the token's claims (user_id, jti) do not name a user and one of their teams"
             )
-        tokens.verify_signature(token, user["authSecret"])
-        tokens.check_times(claims, self.now())
+        tokens.verify(token, user["authSecret"], self.now())
         if user["banned"]:
             raise tokens.auth_error("UserBannedException", f"user {user['email']} is banned: {user['bannedReason']}", 403)
         return user, self.db["teams"][team_id]
@@ -447,7 +446,7 @@ class PixopState(BaseState):
             state = _state_dict(INITIAL, 0.0, 0, video["created"], False, False, False)
             return {"state": state, "metadata": None, "quality": None, "failureReason": None}
         failed = ingest["metadata"] is None
-        view = job_view(ingest["startedAt"], ingest["duration"], now, fail_at_fraction=FAIL_AT if failed else None)
+        view = Job(ingest["startedAt"], ingest["duration"], fail_at_fraction=FAIL_AT if failed else None).view(now)
         metadata_ready = not failed and (view.status == DONE or view.elapsed >= METADATA_AT * ingest["duration"])
         done = view.status == DONE
         status = FAILURE_STATUS if view.status == FAILED else view.status
@@ -578,7 +577,7 @@ class PixopState(BaseState):
     def _processing_status(self, video: dict[str, Any]) -> Any:
         """The job on the clock, held at 99 % while the file is not written yet (DONE means the file exists)."""
         processing = video["processing"]
-        view = job_view(processing["startedAt"], processing["duration"], self.now())
+        view = Job(processing["startedAt"], processing["duration"]).view(self.now())
         if view.status == DONE and not self._output_ready(video):
             return JobView(IN_PROGRESS, 99.0, 1, view.elapsed)
         return view

@@ -8,7 +8,6 @@ id counts up: key-1, key-2, ...), so earlier tokens stop verifying.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import jwt
@@ -45,28 +44,28 @@ def unverified_claims(token: str) -> dict[str, Any]:
         raise auth_error("InvalidJWTTokenFoundException", str(exc)) from None
 
 
-@lru_cache(maxsize=4096)
-def verify_signature(token: str, secret: str) -> bool:
-    """Check the signature only; time claims are checked against the virtual clock by the caller.
+# The core verifier's problem kinds -> the seed's exception names.
+EXCEPTIONS = {
+    jwt_format.MALFORMED: "InvalidJWTTokenFoundException",
+    jwt_format.BAD_SIGNATURE: "InvalidJWTTokenFoundException",
+    jwt_format.EXPIRED: "ExpiredJWTTokenException",
+    jwt_format.PREMATURE: "PrematureJWTTokenException",
+    jwt_format.NO_EXP: "EternalJWTTokenException",
+    jwt_format.WRONG_CLAIMS: "InconsistentJWTClaimsException",
+}
+HINTS = {
+    jwt_format.BAD_SIGNATURE: " (signed with another secret: was the auth secret regenerated?)",
+    jwt_format.EXPIRED: "; request a new one",
+    jwt_format.NO_EXP: "; tokens without a TTL are not permitted",
+}
 
-    Cached per (token, secret): a replaced secret is a different cache key, so
-    old tokens still fail; failures raise and are never cached.
-    """
+
+def verify(token: str, secret: str, now: float) -> dict[str, Any]:
+    """Signature (the user's current secret), exp (required) and nbf on the virtual clock; the documented exception if not."""
     try:
-        jwt.decode(
-            token,
-            secret.encode(),
-            algorithms=[ALGORITHM],
-            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False, "verify_iss": False},
-        )
-    except jwt.InvalidSignatureError:
-        raise auth_error(
-            "InvalidJWTTokenFoundException",
-            "the JWT token signature does not verify with the user's current auth secret (was it regenerated?)",
-        ) from None
-    except jwt.PyJWTError as exc:
-        raise auth_error("InvalidJWTTokenFoundException", f"the JWT token could not be interpreted: {exc}") from None
-    return True
+        return jwt_format.verify(token, secret.encode(), (ALGORITHM,), now, require=("exp",))
+    except jwt_format.JwtProblem as problem:
+        raise auth_error(EXCEPTIONS[problem.kind], problem.message + HINTS.get(problem.kind, "")) from None
 
 
 def check_claims(claims: dict[str, Any]) -> None:
@@ -76,20 +75,3 @@ def check_claims(claims: dict[str, Any]) -> None:
             "InconsistentJWTClaimsException",
             f"the token's claims must carry iss {ISSUER!r}, sub {SUBJECT!r} and the user_id of an existing user",
         )
-
-
-def check_times(claims: dict[str, Any], now: float) -> None:
-    """exp must exist and lie ahead; nbf (if any) must have passed."""
-    exp = claims.get("exp")
-    if exp is None:
-        raise auth_error("EternalJWTTokenException", "the JWT token has no expiry (exp); tokens without a TTL are not permitted")
-    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
-        raise auth_error("InvalidJWTTokenFoundException", "the JWT token's exp claim is not a number")
-    if now >= exp:
-        raise auth_error("ExpiredJWTTokenException", f"the JWT token expired {int(now - exp)} second(s) ago; request a new one")
-    nbf = claims.get("nbf")
-    if nbf is not None:
-        if isinstance(nbf, bool) or not isinstance(nbf, (int, float)):
-            raise auth_error("InvalidJWTTokenFoundException", "the JWT token's nbf claim is not a number")
-        if now < nbf:
-            raise auth_error("PrematureJWTTokenException", f"the JWT token is not valid for another {int(nbf - now + 0.999)} second(s) (nbf)")
