@@ -383,3 +383,11 @@ def download_processed(video_id: str) -> Response:
     upload, blob = _state().processed_media(team["id"], video_id)
     _warn_fallbacks(_state().video(team["id"], video_id))
     return _download(upload, blob.path)
+
+
+@media.get("/download/screenshot/<any(small, large):size>/<video_id>")
+def download_screenshot(size: str, video_id: str) -> Response:
+    """A real JPEG frame of the video (small or large), with the other downloads' ETag, Range and HEAD behaviour."""
+    _, team = _identity()
+    upload, blob = _state().screenshot(team["id"], video_id, size)
+    return _download(upload, blob.path)

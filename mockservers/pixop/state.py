@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
 import os
@@ -13,7 +14,10 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+import av
+import av.logging
 from faker import Faker
+from PIL import Image
 
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.clock import parse_iso8601
@@ -35,6 +39,7 @@ DEFAULT_SETTINGS: dict[str, float] = {
     # How long a status read that finds the clock past the end waits for the worker.
     "transcode_wait_seconds": 120.0,
 }
+SCREENSHOT_WIDTHS = {"small": 320, "large": 1920}  # inferred: Pixop documents no sizes
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
 METADATA_AT = 0.3  # share of an ingest after which initial metadata is available (inferred)
@@ -633,6 +638,27 @@ class PixopState(BaseState):
             raise ConflictError(f"processed media of video {video_id} is not ready: processing is {status}", "MediaNotReadyException")
         return video["upload"], self._blob(video["upload"])
 
+    def screenshot(self, team_id: str, video_id: str, size: str) -> tuple[dict[str, Any], BlobInfo]:
+        """A real JPEG frame of the video (``small``: 320 px wide; ``large``: full size up to 1920 px), made once and kept."""
+        video = self.video(team_id, video_id)
+        if video["processing"] is not None:
+            upload, media = self.processed_media(team_id, video_id)
+        else:
+            upload, media = self.original_media(team_id, video_id)
+            if self.ingestion_view(video)["state"]["ingestionStatus"] != DONE:
+                raise ConflictError(f"screenshots of video {video_id} are made during ingestion, which is not DONE", "MediaNotReadyException")
+        key = f"screenshot-{upload['md5']}-{size}"
+        blob = self.ctx.blobs.get(key)
+        if blob is None:
+            try:
+                # Over the transcoding size limit only the first frame is decoded (cheap), else the middle one.
+                middle = media.size <= self._setting("transcode_max_source_bytes")
+                blob = self.ctx.blobs.put_bytes(_jpeg_frame(media.path, SCREENSHOT_WIDTHS[size], middle), key=key)
+            except NotMediaError as exc:
+                raise NotFoundError(f"video {video_id} has no frame to show: {exc}", "MediaNotFoundException") from None
+        stem = upload["fileName"].rsplit(".", 1)[0] if upload.get("fileName") else video["id"]
+        return {**upload, "fileName": f"{stem}_{size}.jpg", "fileType": "image/jpeg", "md5": blob.md5}, blob
+
     def _blob(self, upload: dict[str, Any]) -> BlobInfo:
         blob = self.ctx.blobs.get(upload["blobKey"])
         if blob is None:
@@ -688,6 +714,27 @@ def _quality_assessment(md5: str, metadata: dict[str, Any]) -> dict[str, Any]:
         })
     overall = round(sum(m["subjectiveScore"] for m in metrics) / len(metrics), 2)
     return {"metrics": metrics, "overallSubjectiveScore": overall}
+
+
+def _jpeg_frame(path: str, max_width: int, middle: bool = True) -> bytes:
+    """The middle (or first) frame of the video as a JPEG, at most ``max_width`` wide (aspect kept, even height)."""
+    try:
+        with av.logging.Capture(), av.open(path) as container:
+            frames = []
+            for frame in container.decode(video=0):
+                frames.append(frame)
+                if not middle:
+                    break
+    except (av.FFmpegError, IndexError) as exc:
+        raise NotMediaError(str(exc)) from None
+    if not frames:
+        raise NotMediaError("no video frames")
+    image = frames[len(frames) // 2].to_image()
+    if image.width > max_width:
+        image = image.resize((max_width, max(2, round(image.height * max_width / image.width / 2) * 2)), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def _label(score: float) -> str:
