@@ -385,9 +385,19 @@ def download_processed(video_id: str) -> Response:
     return _download(upload, blob.path)
 
 
-@media.get("/download/screenshot/<any(small, large):size>/<video_id>")
-def download_screenshot(size: str, video_id: str) -> Response:
-    """A real JPEG frame of the video (small or large), with the other downloads' ETag, Range and HEAD behaviour."""
+def _screenshot(size: str, video_id: str) -> Response:
     _, team = _identity()
     upload, blob = _state().screenshot(team["id"], video_id, size)
     return _download(upload, blob.path)
+
+
+@media.get("/download/screenshot/small/<video_id>")
+def download_small_screenshot(video_id: str) -> Response:
+    """A real JPEG frame, 320 px wide, with the other downloads' ETag, Range and HEAD behaviour."""
+    return _screenshot("small", video_id)
+
+
+@media.get("/download/screenshot/large/<video_id>")
+def download_large_screenshot(video_id: str) -> Response:
+    """A real JPEG frame at full size (at most 1920 px wide), downloaded like the other media."""
+    return _screenshot("large", video_id)

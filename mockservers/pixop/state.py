@@ -123,6 +123,8 @@ class PixopState(BaseState):
             created = epoch - 86400 * (30 - index)
             owner = user_ids[project.get("owner", "demo")]
             project_id = self._add_project(team_ids[project["team"]], project.get("name") or faker.catch_phrase(), created)
+            # isSample (the Java client's Project): Pixop's sample projects; which one is inferred.
+            self.db["projects"][project_id]["sample"] = bool(project.get("sample", False))
             for number, video in enumerate(project.get("videos", [])):
                 self._seed_video(project_id, owner, video, created + 600 * (number + 1), faker)
         for team_key, team_id in team_ids.items():
@@ -141,7 +143,10 @@ class PixopState(BaseState):
         media = spec.get("media")
         if media:
             info = self.ctx.blobs.put_file(_media_path(media), key=f"fixture:{media}")
-            self._attach_upload(video, info, media, spec.get("ingest", "full") == "light", created + 60)
+            # Seeded media were ingested long ago: a fixed duration keeps the world independent of settings.
+            self._attach_upload(
+                video, info, media, spec.get("ingest", "full") == "light", created + 60, DEFAULT_SETTINGS["ingest_seconds"]
+            )
 
     def after_load(self) -> None:
         """Fixture media are registered with the blob store under stable keys."""
@@ -395,7 +400,9 @@ class PixopState(BaseState):
             self._attach_upload(video, blob, filename, light, self.now())
             return video
 
-    def _attach_upload(self, video: dict[str, Any], blob: BlobInfo, filename: str, light: bool, at: float) -> None:
+    def _attach_upload(
+        self, video: dict[str, Any], blob: BlobInfo, filename: str, light: bool, at: float, duration: float | None = None
+    ) -> None:
         try:
             info = probe_media(blob.path)
             metadata, failure, mime, container = self._metadata_from_probe(info), None, info.mime_type, info.long_container_name
@@ -409,7 +416,7 @@ class PixopState(BaseState):
         }
         video["ingest"] = {
             "startedAt": at,
-            "duration": self._setting("ingest_seconds"),
+            "duration": self._setting("ingest_seconds") if duration is None else duration,
             "light": light,
             "metadata": metadata,
             "failureReason": failure,

@@ -41,6 +41,12 @@ def test_projects_carry_is_sample(pixop, pixop_client) -> None:
     assert created["isSample"] is False
     listed = pixop_client.get("/videos/v1/projects").json()["_embedded"]["projects"]
     assert all(isinstance(p["isSample"], bool) for p in listed)
+    partner = pixop.state.user_by_key("demo")["teams"][1]
+    samples = [p for p in pixop.state.db["projects"].values() if p["teamId"] == partner and p.get("sample")]
+    assert len(samples) == 1
+    assert pixop_client.get(f"/videos/v1/project/{samples[0]['id']}").status_code == 404  # another team's
+    pixop_client.login(team_id=partner)
+    assert pixop_client.get(f"/videos/v1/project/{samples[0]['id']}").json()["project"]["isSample"] is True
 
 
 def test_quality_assessment_has_the_clients_three_metrics(pixop, pixop_client) -> None:
