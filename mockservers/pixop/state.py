@@ -152,7 +152,7 @@ class PixopState(BaseState):
         """Fixture media are registered with the blob store under stable keys."""
         for video in self.db["videos"].values():
             upload = video.get("upload")
-            if upload and upload["blobKey"].startswith("fixture:") and self.ctx.blobs.get(upload["blobKey"]) is None:
+            if upload and (upload["blobKey"] or "").startswith("fixture:") and self.ctx.blobs.get(upload["blobKey"]) is None:
                 self.ctx.blobs.put_file(_media_path(upload["blobKey"].split(":", 1)[1]), key=upload["blobKey"])
 
     def credentials(self) -> dict[str, Any]:
@@ -576,15 +576,20 @@ class PixopState(BaseState):
         if processing["outputReady"]:
             return True
         future = getattr(self, "_transcodes", {}).get(video["id"])
-        if future is None:  # restored from a snapshot: the worker of the original process is gone
-            future = self._start_transcode(video)
-        try:
-            future.result(timeout=self._setting("transcode_wait_seconds"))
-        except FutureTimeout:
-            return False
-        except Exception:  # the worker's own failure handling did not run: not ready, never DONE
-            return False
-        return bool(processing["outputReady"])
+        for _ in range(2):
+            if future is None or (future.done() and not processing["outputReady"]):
+                # Restored from a snapshot: the worker of the original process (or of the record
+                # before restore()) is gone or wrote to a record that no longer exists. Start again.
+                future = self._start_transcode(video)
+            try:
+                future.result(timeout=self._setting("transcode_wait_seconds"))
+            except FutureTimeout:
+                return False
+            except Exception:  # the worker's own failure handling did not run: not ready, never DONE
+                return False
+            if processing["outputReady"]:
+                return True
+        return False
 
     def _processing_status(self, video: dict[str, Any]) -> Any:
         """The job on the clock, held at 99 % while the file is not written yet (DONE means the file exists)."""

@@ -143,3 +143,15 @@ def test_a_missing_encoder_falls_back_to_h264(pixop, pixop_client, source, tmp_p
     assert probe_media(path).codec_name == "h264"
     notes = [w["message"] for w in pixop.journal.last(path=f"/media/v1/download/processed/{answer['processedVideoId']}").warnings]
     assert any("no libx265 encoder" in n for n in notes) and any("encoded as h264 instead of hevc" in n for n in notes)
+
+
+def test_a_restored_snapshot_still_gets_its_file(pixop, pixop_client, source, tmp_path) -> None:
+    answer = pixop_client.post(source["processVideoUrl"], json={"range": {"endPositionMilliseconds": 200}}).json()
+    snapshot = pixop.state.snapshot()  # taken while the worker may still be running
+    pixop.state.restore(snapshot)
+    pixop.clock.advance(pixop.context.settings["process_seconds"])
+    assert pixop_client.get(answer["checkProgressUrl"]).json()["processingState"]["processingStatus"] == "DONE"
+    download = pixop_client.get(answer["downloadMediaUrl"])
+    assert download.status_code == 200
+    (tmp_path / "restored.mov").write_bytes(download.content)
+    assert probe_media(tmp_path / "restored.mov").total_frames == 5
