@@ -227,6 +227,10 @@ class PixopState(BaseState):
         claims = tokens.unverified_claims(token)
         tokens.check_claims(claims)
         user = self.db["users"].get(claims["user_id"])
+        if user is None:
+            # No user's secret can verify it: the client's test program expects an unknown (real,
+            # expired) Pixop token to be refused as invalid.
+            raise tokens.auth_error("InvalidJWTTokenFoundException", "the JWT token was not signed for a user of this service")
         issued = self.db["tokens"].get(claims.get("jti")) if isinstance(claims.get("jti"), str) else None
         # A token this emulator did not issue (no known jti) acts for the user's first team.
         team_id = issued["teamId"] if issued else (user["teams"][0] if user else None)
