@@ -138,7 +138,8 @@ def update_asset() -> Response:
     user, application = _caller()
     data = _fields({"id", "metadata", "notify"}, json_fields=("metadata",))
     notify = _flag(data, "notify")
-    asset = _state().update_asset(user, application, json_string(data, "id", max_length=64, allow_blank=True), data.get("metadata"))
+    # The integration sends id as a form string of digits; a JSON body may carry the number itself.
+    asset = _state().update_asset(user, application, data.get("id"), data.get("metadata"))
     return jsonify({"asset": asset_json(asset), "notified": notify})
 
 
@@ -173,8 +174,7 @@ def get_asset(asset_id: str) -> Response:
 def delete_asset(asset_id: str) -> Response:
     """Delete an asset (200 with its id: the seed makes 200 the only success)."""
     user, _ = _caller()
-    _state().delete_asset(user, asset_id)
-    return jsonify({"deleted": True, "id": asset_id})
+    return jsonify({"deleted": True, "id": _state().delete_asset(user, asset_id)})
 
 
 # -- storage and ingest -------------------------------------------------------------

@@ -63,7 +63,7 @@ def test_failed_ingest_has_a_reason_and_leaves_the_asset(mediabank, mb_client, u
         upload(key, b"")
     elif setup == "unknown_asset":
         upload(key, "small.mov")
-    asset_id = "00000000-0000-4000-8000-000000000000" if setup == "unknown_asset" else asset["id"]
+    asset_id = 99999999004 if setup == "unknown_asset" else asset["id"]
     ingest = mb_client.ingest(asset_id, key)
     assert ingest["status"] == "queued"
     mediabank.clock.advance(1)  # failures show after a fifth of the run
@@ -97,13 +97,14 @@ def test_user_without_ingest_rights_gets_403(mediabank, make_mb_client, upload) 
     ("body", "status", "field"),
     [
         ({"key": "a.mov"}, 400, "asset_id"),
-        ({"asset_id": "x"}, 400, "key"),
-        ({"asset_id": "x", "key": ""}, 400, "key"),
-        ({"asset_id": "x", "key": "a", "callback_url": "ftp://host/x"}, 400, "callback_url"),
-        ({"asset_id": "x", "key": "a", "callback_url": 5}, 400, "callback_url"),
-        ({"asset_id": "x", "key": "a", "storage_id": "nope"}, 404, "nope"),
-        ({"asset_id": "x", "key": "a", "bucket": "mediabank-other-ingest"}, 404, "mediabank-other-ingest"),
-        ({"asset_id": "x", "key": "a", "priority": 1}, 400, "priority"),
+        ({"asset_id": "1"}, 400, "key"),
+        ({"asset_id": "1", "key": ""}, 400, "key"),
+        ({"asset_id": "1", "key": "a", "callback_url": "ftp://host/x"}, 400, "callback_url"),
+        ({"asset_id": "1", "key": "a", "callback_url": 5}, 400, "callback_url"),
+        ({"asset_id": "1", "key": "a", "storage_id": "nope"}, 404, "nope"),
+        ({"asset_id": "1", "key": "a", "bucket": "mediabank-other-ingest"}, 404, "mediabank-other-ingest"),
+        ({"asset_id": "1", "key": "a", "priority": 1}, 400, "priority"),
+        ({"asset_id": "x", "key": "a"}, 400, "asset_id"),
     ],
 )
 def test_bad_ingest_requests_are_refused(mb_client, body, status, field) -> None:
@@ -114,7 +115,7 @@ def test_bad_ingest_requests_are_refused(mb_client, body, status, field) -> None
 
 def test_bucket_must_match_the_storage(mediabank, mb_client) -> None:
     storage_id = mediabank.credentials["storage_id"]
-    response = mb_client.post("/ingest/", json={"asset_id": "x", "key": "a", "storage_id": storage_id, "bucket": "elsewhere"})
+    response = mb_client.post("/ingest/", json={"asset_id": "1", "key": "a", "storage_id": storage_id, "bucket": "elsewhere"})
     assert_error(response, 400, "bad_request")
 
 
