@@ -86,7 +86,9 @@ def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any]) 
     for status, schema_file in endpoint.responses.items():
         entry: dict[str, Any] = {"description": "error" if status == "default" else f"status {status}"}
         if schema_file is not None:
-            entry["content"] = {JSON: {"schema": {"$ref": f"#/components/schemas/{component_name(schema_file)}"}}}
+            # A provider may serve its errors under another JSON type (Vonage: application/problem+json).
+            media_type = contracts.index.get("error_content_type", JSON) if status == "default" else JSON
+            entry["content"] = {media_type: {"schema": {"$ref": f"#/components/schemas/{component_name(schema_file)}"}}}
         elif raw.get("response_content_type") and status.startswith("2"):
             entry["content"] = {raw["response_content_type"]: {}}
         responses[status] = entry

@@ -48,6 +48,15 @@ def not_found(media_id: str) -> ApiError:
     return vonage_error(404, "not-found", f"media item {media_id} does not exist, or you do not have access to it")
 
 
+def _apply(item: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Set changed fields; a null title or description removes it (the answer then leaves it out, as for never-set ones)."""
+    for name, value in changes.items():
+        if value is None and name in ("title", "description"):
+            item.pop(name, None)
+        else:
+            item[name] = value
+
+
 class VonageState(BaseState):
     """All Vonage Media data of one emulator instance."""
 
@@ -169,7 +178,8 @@ class VonageState(BaseState):
             "id": media_id, "original_file_name": filename, "mime_type": mime_type, "account_id": account_id,
             "store_id": STORE_ID, "max_downloads_allowed": None, "times_downloaded": 0, "blob_key": blob.key,
             "etag": blob.md5, "media_size": blob.size, "time_created": at, "time_last_updated": at, "public": False,
-            "metadata_primary": "", "metadata_secondary": "",
+            # Node SDK fixtures: an item nobody described answers null for both (not "").
+            "metadata_primary": None, "metadata_secondary": None,
         }
         self.db["media"][media_id] = item
         return item
@@ -200,7 +210,7 @@ class VonageState(BaseState):
             item = self._new_item(account_id, blob, filename, mime, self.now())
             if source_url is not None:
                 item["source_url"] = source_url
-            item.update(changes)
+            _apply(item, changes)
             return item
 
     def update(self, account_id: str, media_id: str, changes: dict[str, Any],
@@ -217,7 +227,7 @@ class VonageState(BaseState):
                     item["mime_type"] = declared_mime or self._probe_mime(blob)
                 if not old.startswith(FIXTURE_PREFIX) and not any(m["blob_key"] == old for m in self.db["media"].values()):
                     self.ctx.blobs.delete(old)
-            item.update(changes)
+            _apply(item, changes)
             # Strictly later than before, so clients comparing timestamps always see the move.
             item["time_last_updated"] = max(self.now(), item["time_last_updated"] + 0.001)
             return item
