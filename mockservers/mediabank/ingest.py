@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from mockservers.core.callbacks import Delivery
 from mockservers.core.errors import BadRequestError
-from mockservers.core.jobs import DONE, FAILED, INITIAL, job_view
+from mockservers.core.jobs import DONE, FAILED, INITIAL, Job
 from mockservers.core.media import MediaInfo, NotMediaError, probe_media
 from mockservers.mediabank.errors import mediabank_error
 from mockservers.mediabank.model import ROLE_INGEST, asset_number
@@ -191,7 +191,7 @@ class IngestMixin:
             asset = self.db["assets"].get(str(ingest["asset_id"]))
             if asset is None or asset["company_id"] != ingest["company_id"]:
                 ingest["failure"] = f"asset {ingest['asset_id']} was deleted before the ingest completed"
-                ingest["fail_at"] = 1.0
+                ingest["job"]["fail_at_fraction"] = 1.0
             else:
                 picked = ingest["picked"]
                 storage = self.db["storages"].get(ingest["storage_id"])
@@ -274,19 +274,19 @@ class IngestMixin:
                 "key": key,
                 "callback_url": callback_url,
                 "created": now,
-                "duration": float(self._setting("ingest_seconds", 5.0)),
+                # The shared job record: progress is read from it, its end schedules the finish.
+                "job": Job(now, float(self._setting("ingest_seconds", 5.0)), FAIL_AT if failure else None).to_dict(),
                 "created_by": int(user["id"]),
                 "application": application,
                 "picked": picked,
                 "failure": failure,
-                "fail_at": FAIL_AT if failure else None,
                 "file_id": self.ids.uuid(),
                 "finalized": False,
                 "finished": None,
                 "callback": None,
             }
             self.db["ingests"][ingest["id"]] = ingest
-        self.ctx.scheduler.schedule(_terminal(ingest), self.finalize_due)
+        self.ctx.scheduler.schedule_job(Job.from_dict(ingest["job"]), lambda _view: self.finalize_due())
         return ingest
 
     def _storage_for(self, user: dict[str, Any], storage_id: str | None, bucket: str | None) -> dict[str, Any]:
@@ -352,10 +352,10 @@ class IngestMixin:
 
     def ingest_progress(self, ingest: dict[str, Any]) -> dict[str, Any]:
         """status, percent and updated time at the clock's now."""
-        view = job_view(ingest["created"], ingest["duration"], self.now(), fail_at_fraction=ingest["fail_at"])
+        view = Job.from_dict(ingest["job"]).view(self.now())
         return {"status": STATUSES.get(view.status, "running"), "percent": view.percent, "eta_seconds": view.eta_seconds}
 
 
 def _terminal(ingest: dict[str, Any]) -> float:
     """When the ingest ends: completion, or the moment its failure is reported."""
-    return ingest["created"] + ingest["duration"] * (ingest["fail_at"] or 1.0)
+    return Job.from_dict(ingest["job"]).ends_at

@@ -9,11 +9,11 @@ One of them writes ``userId``/``user.userid`` as digit strings, the others as in
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import jwt
 
+from mockservers.core.auth import jwt as core_jwt
 from mockservers.core.errors import ApiError
 from mockservers.mediabank.errors import mediabank_error
 
@@ -31,27 +31,6 @@ def auth_error(name: str, description: str) -> ApiError:
     return mediabank_error(401, name, description)
 
 
-@lru_cache(maxsize=4096)
-def _parse(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    try:
-        header = jwt.get_unverified_header(token)
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
-        raise auth_error("token_malformed", f"the token is not a well-formed JWT: {exc}") from None
-    if not isinstance(claims, dict):
-        raise auth_error("token_malformed", "the token's payload is not a JSON object")
-    return header, claims
-
-
-def _seconds(claims: dict[str, Any], name: str, required: bool) -> float | None:
-    value = claims.get(name)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise auth_error("token_claims_invalid", f"the token has no numeric {name} claim; get a token from the JWT service")
-    return float(value)
-
-
 def integer_id(value: Any) -> int | None:
     """An id claim as an integer: the real tokens carry integers and digit strings both."""
     if isinstance(value, bool):
@@ -63,37 +42,26 @@ def integer_id(value: Any) -> int | None:
     return None
 
 
+# The shared verifier's problem kinds as the JWT service's error names.
+PROBLEM_ERRORS = {
+    core_jwt.MALFORMED: "token_malformed",
+    core_jwt.BAD_SIGNATURE: "token_signature_invalid",
+    core_jwt.EXPIRED: "token_expired",
+    core_jwt.PREMATURE: "token_not_yet_valid",
+    core_jwt.NO_EXP: "token_claims_invalid",
+    core_jwt.WRONG_CLAIMS: "token_claims_invalid",
+}
+HINTS = {
+    "token_expired": "; refresh it before its TTL runs out",
+    "token_signature_invalid": ": it was not issued by this JWT service",
+    "token_claims_invalid": "; get a token from the JWT service",
+}
+
+
 def verified_claims(token: str, secret: str, now: float) -> dict[str, Any]:
     """Claims of a token signed by the JWT service, for this audience, valid at ``now`` (virtual clock), else a 401 saying why."""
-    header, claims = _parse(token)
-    if header.get("alg") != ALGORITHM:
-        raise auth_error("token_malformed", f"the token must be signed with {ALGORITHM}, not {header.get('alg')!r}")
-    _check_signature(token, secret)
-    for name, wanted in (("iss", ISSUER), ("aud", AUDIENCE)):
-        value = claims.get(name)
-        if value != wanted and not (name == "aud" and isinstance(value, list) and wanted in value):
-            raise auth_error("token_claims_invalid", f"the token's {name} must be {wanted!r}, not {value!r}")
-    exp = _seconds(claims, "exp", required=True)
-    nbf = _seconds(claims, "nbf", required=False)
-    assert exp is not None
-    if now >= exp:
-        raise auth_error("token_expired", f"the token expired {int(now - exp)} second(s) ago; refresh it before its TTL runs out")
-    if nbf is not None and now < nbf:
-        raise auth_error("token_not_yet_valid", f"the token is not valid for another {int(nbf - now + 0.999)} second(s) (nbf)")
-    return dict(claims)
-
-
-@lru_cache(maxsize=4096)
-def _check_signature(token: str, secret: str) -> bool:
-    # Cached per (token, secret); failures raise and are not cached. Times and audience are checked
-    # by the caller on the virtual clock.
     try:
-        jwt.decode(
-            token, secret, algorithms=[ALGORITHM],
-            options={"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False, "verify_iss": False},
-        )
-    except jwt.InvalidSignatureError:
-        raise auth_error("token_signature_invalid", "the token's signature does not verify: it was not issued by this JWT service") from None
-    except jwt.PyJWTError as exc:
-        raise auth_error("token_malformed", f"the token is not a well-formed JWT: {exc}") from None
-    return True
+        return core_jwt.verify(token, secret, [ALGORITHM], now, require=("exp", "iss", "aud"), audience=AUDIENCE, issuer=ISSUER)
+    except core_jwt.JwtProblem as problem:
+        name = PROBLEM_ERRORS[problem.kind]
+        raise auth_error(name, f"{problem.message}{HINTS.get(name, '')}") from None
