@@ -322,7 +322,15 @@ class MediabankState(IngestMixin, BaseState):
     def create_asset(self, user: dict[str, Any], application: str, metadata: Any) -> dict[str, Any]:
         """A new asset with metadata (no file yet: FileStatus "empty")."""
         self.require_role(user, ROLE_WRITE)
-        checked = {k: v for k, v in check_metadata(metadata, required=True).items() if v is not None}
+        given = check_metadata(metadata, required=True)
+        checked = {k: v for k, v in given.items() if v is not None}
+        if len(checked) < len(given):
+            fidelity.warn(
+                "metadata-null-on-create",
+                f"metadata keys {', '.join(sorted(set(given) - set(checked)))} are null on create; the emulator leaves them out "
+                "(the real service may store them as NULL, as its hstore allows)",
+                "inferred",
+            )
         with self.lock:
             return self._new_asset(user["company_id"], user["id"], application, checked, self.now())
 

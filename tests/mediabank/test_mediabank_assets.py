@@ -71,6 +71,9 @@ def test_non_string_metadata_is_stored_as_text_with_a_warning(mediabank, mb_clie
     assert {w["code"] for w in warnings} == {"metadata-not-string"}
     assert len(warnings) == 3 and all(w["source"] == "inferred" for w in warnings)
     assert all(isinstance(v, str) for v in mb_client.get(f"/asset/{created['id']}").json()["asset"]["metadata"].values())
+    with_null = mb_client.create_asset({"Title": "Nulls", "Gone": None})
+    assert with_null["metadata"] == {"Title": "Nulls", "FileStatus": "empty"}
+    assert [w["code"] for w in mediabank.journal.last(path="/asset/").warnings] == ["metadata-null-on-create"]
 
 
 @pytest.mark.parametrize(
