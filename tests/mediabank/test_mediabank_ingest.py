@@ -9,7 +9,8 @@ from mediabank_helpers import MEDIA, assert_error
 
 
 def test_ingest_links_the_probed_file_when_done(mediabank, mb_client, upload) -> None:
-    asset = mb_client.create_asset({"title": "Clip"})
+    asset = mb_client.create_asset({"Title": "Clip"})
+    assert asset["metadata"]["FileStatus"] == "empty"
     key = upload("incoming/clip.mov", "small.mov")
     ingest = mb_client.ingest(asset["id"], key)
     assert (ingest["status"], ingest["percent"], ingest["file"], ingest["finished_at"]) == ("queued", 0.0, None, None)
@@ -33,6 +34,13 @@ def test_ingest_links_the_probed_file_when_done(mediabank, mb_client, upload) ->
     video = file["media"]["video"]
     assert (video["codec"], video["width"], video["height"], video["frame_rate"]) == ("h264", 560, 320, 25.0)
     assert file["media"]["duration_ms"] == 1000 and file["mime_type"] == "video/quicktime"
+    # The system keys, as strings, from the probed file.
+    metadata = linked["metadata"]
+    assert metadata["Title"] == "Clip"
+    assert (metadata["FileStatus"], metadata["MimeTypeFull"], metadata["MimeType"]) == ("ready", "video/quicktime", "video")
+    assert (metadata["VideoWidth"], metadata["VideoHeight"], metadata["Duration"]) == ("560", "320", "1.000")
+    assert metadata["FileName"] == "clip.mov" and metadata["FileSize"] == str(len(data))
+    assert all(isinstance(v, str) for v in metadata.values())
 
 
 def test_audio_ingest_with_bucket_named(mediabank, mb_client, upload) -> None:
@@ -40,8 +48,11 @@ def test_audio_ingest_with_bucket_named(mediabank, mb_client, upload) -> None:
     key = upload("audio/tone.wav", "tone.wav")
     ingest = mb_client.ingest(asset["id"], key, bucket=mediabank.credentials["bucket"])
     mediabank.clock.advance(5)
-    file = mb_client.get(f"/asset/{asset['id']}").json()["asset"]["file"]
+    linked = mb_client.get(f"/asset/{asset['id']}").json()["asset"]
+    file = linked["file"]
     assert file["media"]["video"] is None and file["media"]["audio"]["codec"].startswith("pcm")
+    assert linked["metadata"]["FileStatus"] == "ready" and "VideoWidth" not in linked["metadata"]
+    assert linked["metadata"]["AudioChannels"] == str(file["media"]["audio"]["channels"])
     assert mb_client.get("/ingest/", params={"asset_id": asset["id"]}).json()["ingests"][0]["id"] == ingest["id"]
 
 
