@@ -114,11 +114,14 @@ class VonageState(BaseState):
     def after_load(self) -> None:
         """Register the shipped audio with the blob store; place seeded items relative to the clock's now.
 
-        Seeded ages are relative, so the default one-week window of a list always finds part of the world,
-        whenever the emulator starts; a world with an ``epoch`` pins them to absolute times instead.
+        Seeded ages are relative (to the start of the current hour), so the default one-week window of a
+        list always finds part of the world, whenever the emulator starts; a world with an ``epoch`` pins
+        them to absolute times instead.
         """
         epoch = self.world.get("epoch")
-        anchor = parse_iso8601(epoch).timestamp() if epoch else self.now()
+        # The start of the current hour, not the instant: an emulator reset a moment after a fresh one was
+        # built holds the very same world (reset equals fresh), and items stay in the past.
+        anchor = parse_iso8601(epoch).timestamp() if epoch else float(int(self.now()) // 3600 * 3600)
         for item in self.db["media"].values():
             key = item["blob_key"]
             if key.startswith(FIXTURE_PREFIX) and self.ctx.blobs.get(key) is None:
