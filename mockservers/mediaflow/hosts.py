@@ -14,10 +14,11 @@ from functools import cache
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
+from PIL import Image, ImageDraw
 
 from mockservers.core.blobs import CHUNK, BlobInfo
 from mockservers.core.errors import ApiError, BadRequestError
-from mockservers.mediaflow.routes import state
+from mockservers.mediaflow.context import state
 
 hosts = Blueprint("mediaflow_hosts", __name__)
 
@@ -117,8 +118,6 @@ def icon(type_id: int) -> Response:
 
 @cache
 def _icon_gif(type_id: int) -> bytes:
-    from PIL import Image, ImageDraw
-
     colours: dict[int, Any] = {1: (46, 125, 200), 2: (200, 60, 60), 3: (120, 60, 170), 4: (220, 130, 30)}
     image = Image.new("RGB", (32, 32), (255, 255, 255))
     pen = ImageDraw.Draw(image)

@@ -6,37 +6,20 @@ import re
 from datetime import date, datetime, timezone
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from mockservers.core.errors import BadRequestError
 from mockservers.core.params import json_string, query_int
 from mockservers.mediaflow import tokens
+from mockservers.mediaflow.context import base_url, state
 from mockservers.mediaflow.filetypes import KINDS
 from mockservers.mediaflow.serializers import file_json, folder_json, parse_fields, usage_json
-from mockservers.mediaflow.state import UPLOAD_URL_LIFETIME, MediaflowState, check_filesize
+from mockservers.mediaflow.state import UPLOAD_URL_LIFETIME, check_filesize
 
 api = Blueprint("mediaflow_api", __name__, url_prefix="/1")
 DEFAULT_PER_PAGE = 20  # inferred
 MAX_PER_PAGE = 500  # inferred
 _ID_RE = re.compile(r"^[1-9][0-9]{0,17}$")
-
-
-def register_routes(app: Flask) -> None:
-    """Attach the API and the stand-ins for the upload and preview hosts."""
-    from mockservers.mediaflow.hosts import hosts
-
-    app.register_blueprint(api)
-    app.register_blueprint(hosts)
-
-
-def state() -> MediaflowState:
-    """The emulator's Mediaflow state."""
-    return current_app.extensions["mockservers"].state
-
-
-def base_url() -> str:
-    """Absolute URLs point at the host the client used."""
-    return request.host_url.rstrip("/")
 
 
 # -- parsing -------------------------------------------------------------------

@@ -6,17 +6,15 @@ import json
 import string
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from faker import Faker
 
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.media import probe_visual_size
 from mockservers.core.paths import fixtures_dir
+from mockservers.core.state import BaseState
 from mockservers.mediaflow.filetypes import type_for
-
-if TYPE_CHECKING:
-    from mockservers.mediaflow.state import MediaflowState
 
 RIGHTS = ("read", "upload")
 # Kinds whose geometry is read and previews rendered; documents get neither (inferred).
@@ -59,13 +57,13 @@ def sample_facts(sample: str) -> tuple[int, tuple[int, int] | None]:
     return path.stat().st_size, probe_visual_size(path)
 
 
-def preview_id(state: MediaflowState) -> str:
+def preview_id(state: BaseState) -> str:
     """A preview id shaped like the seed's (``54ATNEZ6I4``: ten upper-case letters and digits)."""
     rng = state.ids.random
     return "".join(rng.choice(_PREVIEW_ALPHABET) for _ in range(10))
 
 
-def build(state: MediaflowState) -> None:
+def build(state: BaseState) -> None:
     """Fill ``state.db`` from ``state.world`` and ``state.seed`` (deterministically)."""
     world = state.world
     faker = Faker("sv_SE")
@@ -134,7 +132,7 @@ def build(state: MediaflowState) -> None:
 
 
 def _generate_files(
-    state: MediaflowState,
+    state: BaseState,
     faker: Faker,
     epoch: float,
     pending: list[tuple[int, str, int]],
