@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, redirect, request
 
 from mockservers.core.errors import BadRequestError
+from mockservers.core.fidelity import warn
 from mockservers.core.params import json_string, query_int
 from mockservers.mediaflow import tokens
 from mockservers.mediaflow.context import base_url, state
@@ -96,9 +98,20 @@ def current_user() -> dict[str, Any]:
 
 
 # -- OAuth2 --------------------------------------------------------------------
+def _basic_client(params: dict[str, str]) -> None:
+    """Client credentials in HTTP Basic (docs) fill client_id/client_secret; the body's win if both are sent."""
+    auth = request.authorization
+    if auth is None or auth.type != "basic":
+        return
+    if params.get("client_id") and params["client_id"] != auth.username:
+        warn("client-id-twice", "client_id in both Basic auth and the body, and they differ; the body's is used", "inferred")
+    params.setdefault("client_id", auth.username or "")
+    params.setdefault("client_secret", auth.password or "")
+
+
 @api.route("/oauth2/token", methods=["GET", "POST"])
 def token() -> Response:
-    """grant_type=refresh_token -> {access_token, token_type, expires_in} (query string or form)."""
+    """grant_type refresh_token, password or authorization_code -> {access_token, token_type, expires_in[, refresh_token]}."""
     params = request.args.to_dict()
     if request.method == "POST":
         if request.mimetype == "application/json":
@@ -108,7 +121,20 @@ def token() -> Response:
             params.update({k: v for k, v in body.items() if isinstance(v, str)})
         else:
             params.update(request.form.to_dict())
+    _basic_client(params)
     return jsonify(state().issue_token(params))
+
+
+@api.get("/oauth2/authorize")
+def authorize() -> Response:
+    """The authorize step, approved without a login page: 302 to redirect_uri with code (and state)."""
+    params = request.args.to_dict()
+    code = state().authorize(params)
+    if not params.get("username"):
+        warn("authorize-auto-approved", "the real service shows a login page; the sandbox approves as the customer's first user", "inferred")
+    query = {"code": code, **({"state": params["state"]} if "state" in params else {})}
+    separator = "&" if urlsplit(params["redirect_uri"]).query else "?"
+    return redirect(params["redirect_uri"] + separator + urlencode(query), code=302)
 
 
 # -- files ---------------------------------------------------------------------

@@ -17,6 +17,8 @@ UPLOAD_URL_LIFETIME = 600  # seed: "expiresIn": 600, "uploadURL fungerar i 10 mi
 # (Swedish "sketch"); their pixel sizes are not documented (inferred: 200 and 600 px boxes).
 PREVIEW_SIZES = {"info": 200, "skiss": 600}
 MAX_FILESIZE = 50 * 1024**3  # inferred upper bound for an announced upload
+GRANT_TYPES = ("refresh_token", "password", "authorization_code")  # FACTS (docs)
+AUTH_CODE_LIFETIME = 600  # inferred: authorization codes are short-lived and used once
 TOKEN_SCOPES = ["2", "9"]  # the seed's token carries numeric scopes; their meaning is not documented
 
 
@@ -24,7 +26,7 @@ class MediaflowState(BaseState):
     """All Mediaflow data of one emulator instance (one customer and its users)."""
 
     provider = "mediaflow"
-    tables = ("customers", "users", "folders", "files", "previews", "uploads", "usages")
+    tables = ("customers", "users", "folders", "files", "previews", "uploads", "usages", "codes")
 
     # -- world -----------------------------------------------------------------
     def default_world(self) -> dict[str, Any]:
@@ -56,6 +58,8 @@ class MediaflowState(BaseState):
             "client_id": customer["client_id"],
             "client_secret": customer["client_secret"],
             "refresh_token": demo["refresh_token"],
+            "username": demo["username"],
+            "password": demo["password"],
             "user_id": demo["id"],
             "customer_id": customer["id"],
             "upload_folder_id": upload["id"] if upload else None,
@@ -85,30 +89,88 @@ class MediaflowState(BaseState):
 
     # -- OAuth2 ----------------------------------------------------------------
     def issue_token(self, params: dict[str, str]) -> dict[str, Any]:
-        """grant_type=refresh_token with client_id, client_secret, refresh_token -> access token."""
+        """The token endpoint: grant_type refresh_token, password or authorization_code -> access token."""
         grant_type = params.get("grant_type")
         if not grant_type:
-            raise BadRequestError("grant_type is required; use grant_type=refresh_token", "grant_type")
+            raise BadRequestError(f"grant_type is required; one of {', '.join(GRANT_TYPES)}", "grant_type")
+        if grant_type not in GRANT_TYPES:
+            raise BadRequestError(f"unsupported grant_type {grant_type!r}; supported: {', '.join(GRANT_TYPES)}", "grant_type")
+        needed = {"refresh_token": ("refresh_token",), "password": ("username", "password"), "authorization_code": ("code",)}
+        for name in ("client_id", "client_secret", *needed[grant_type]):
+            if not params.get(name):
+                raise BadRequestError(f"{name} is required", name)
+        customer = self._client(params["client_id"], params["client_secret"])
+        with self.lock:
+            if grant_type == "refresh_token":
+                user = next(
+                    (u for u in self.db["users"].values()
+                     if u["customerId"] == customer["id"] and u["refresh_token"] == params["refresh_token"]),
+                    None,
+                )
+                if user is None:
+                    raise tokens.unauthorized(f"the refresh_token is not valid for client_id {customer['client_id']!r}")
+            elif grant_type == "password":
+                user = self._login(customer, params["username"], params["password"])
+            else:
+                user = self._redeem_code(customer, params["code"], params.get("redirect_uri"))
+        answer: dict[str, Any] = {
+            "access_token": self.mint_token(user["id"]), "token_type": "Bearer", "expires_in": tokens.TOKEN_LIFETIME_SECONDS,
+        }
         if grant_type != "refresh_token":
-            raise BadRequestError(
-                f"unsupported grant_type {grant_type!r}; only grant_type=refresh_token is supported", "grant_type"
-            )
-        for name in ("client_id", "client_secret", "refresh_token"):
+            # A login hands the client the refresh token it keeps (docs); a refresh does not rotate it.
+            answer["refresh_token"] = user["refresh_token"]
+        return answer
+
+    def _client(self, client_id: str, client_secret: str) -> dict[str, Any]:
+        customer = next((c for c in self.db["customers"].values() if c["client_id"] == client_id), None)
+        if customer is None:
+            raise tokens.unauthorized(f"unknown client_id {client_id!r}")
+        if client_secret != customer["client_secret"]:
+            raise tokens.unauthorized(f"wrong client_secret for client_id {customer['client_id']!r}")
+        return customer
+
+    def _login(self, customer: dict[str, Any], username: str, password: str) -> dict[str, Any]:
+        """The customer's user with this username (case-insensitive) and password; 401 otherwise."""
+        user = next(
+            (u for u in self.db["users"].values()
+             if u["customerId"] == customer["id"] and u["username"].lower() == username.strip().lower()),
+            None,
+        )
+        if user is None or user["password"] != password:
+            raise tokens.unauthorized(f"wrong username or password for client_id {customer['client_id']!r}")
+        return user
+
+    def authorize(self, params: dict[str, str]) -> str:
+        """The authorize step, approved at once: a one-time code for the named (or the demo) user."""
+        if params.get("response_type", "code") != "code":
+            raise BadRequestError(f"unsupported response_type {params['response_type']!r}; use response_type=code", "response_type")
+        for name in ("client_id", "redirect_uri"):
             if not params.get(name):
                 raise BadRequestError(f"{name} is required", name)
         customer = next((c for c in self.db["customers"].values() if c["client_id"] == params["client_id"]), None)
         if customer is None:
             raise tokens.unauthorized(f"unknown client_id {params['client_id']!r}")
-        if params["client_secret"] != customer["client_secret"]:
-            raise tokens.unauthorized(f"wrong client_secret for client_id {customer['client_id']!r}")
-        user = next(
-            (u for u in self.db["users"].values()
-             if u["customerId"] == customer["id"] and u["refresh_token"] == params["refresh_token"]),
-            None,
-        )
-        if user is None:
-            raise tokens.unauthorized(f"the refresh_token is not valid for client_id {customer['client_id']!r}")
-        return {"access_token": self.mint_token(user["id"]), "token_type": "Bearer", "expires_in": tokens.TOKEN_LIFETIME_SECONDS}
+        with self.lock:
+            if params.get("username"):
+                user = self._login(customer, params["username"], params.get("password", ""))
+            else:
+                user = next(u for u in self.db["users"].values() if u["customerId"] == customer["id"])
+            code = self.ids.hex(16)
+            self.db["codes"][code] = {
+                "userId": user["id"], "customerId": customer["id"], "redirect_uri": params["redirect_uri"],
+                "expires": self.now() + AUTH_CODE_LIFETIME,
+            }
+            return code
+
+    def _redeem_code(self, customer: dict[str, Any], code: str, redirect_uri: str | None) -> dict[str, Any]:
+        grant = self.db["codes"].pop(code, None)
+        if grant is None or grant["customerId"] != customer["id"]:
+            raise BadRequestError("the authorization code is not valid (unknown, already used, or another client's)", "code")
+        if self.now() >= grant["expires"]:
+            raise BadRequestError(f"the authorization code expired (it works for {AUTH_CODE_LIFETIME} s)", "code")
+        if redirect_uri is not None and redirect_uri != grant["redirect_uri"]:
+            raise BadRequestError("redirect_uri does not match the one of the authorize step", "redirect_uri")
+        return self.db["users"][str(grant["userId"])]
 
     def mint_token(self, user_id: int, lifetime: float = tokens.TOKEN_LIFETIME_SECONDS, **claims: Any) -> str:
         """Sign an access token for a user (tests may override claims or the lifetime)."""

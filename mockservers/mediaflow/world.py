@@ -93,6 +93,8 @@ def build(state: BaseState) -> None:
             "name": user.get("name") or faker.name(),
             "email": user.get("email") or faker.email(),
             "refresh_token": user["refresh_token"],
+            "username": user.get("username") or user.get("email") or f"{user['key']}@mediaflow.example",
+            "password": user.get("password", f"{user['key']}-password"),
         }
     if "demo" not in user_ids:
         raise ValueError("the world needs a user with key 'demo'")
