@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -12,22 +11,22 @@ from flask import Blueprint, Response, jsonify, redirect, request
 from mockservers.core.errors import BadRequestError
 from mockservers.core.fidelity import warn
 from mockservers.core.params import json_string, query_int
-from mockservers.mediaflow import tokens
+from mockservers.mediaflow import tokens, usage
 from mockservers.mediaflow.context import base_url, state
 from mockservers.mediaflow.filetypes import KINDS
-from mockservers.mediaflow.serializers import file_json, folder_json, parse_fields, usage_json
+from mockservers.mediaflow.serializers import file_json, folder_json, parse_fields
 from mockservers.mediaflow.state import UPLOAD_URL_LIFETIME, check_filesize
 
 api = Blueprint("mediaflow_api", __name__, url_prefix="/1")
 DEFAULT_PER_PAGE = 20  # inferred
 MAX_PER_PAGE = 500  # inferred
-_ID_RE = re.compile(r"^[1-9][0-9]{0,17}$")
+_ID_RE = re.compile(r"^-?[0-9]{1,18}$")  # FACTS: ids can be negative
 
 
 # -- parsing -------------------------------------------------------------------
 def _int_id(raw: str, what: str) -> int:
     if not _ID_RE.match(raw):
-        raise BadRequestError(f"{what} must be a positive integer; got {raw!r}", what)
+        raise BadRequestError(f"{what} must be an integer; got {raw!r}", what)
     return int(raw)
 
 
@@ -56,7 +55,7 @@ def _kinds_arg() -> list[str] | None:
     return kinds
 
 
-def _json_object(allowed: set[str]) -> dict[str, Any]:
+def _json_object(allowed: set[str], strict: bool = True) -> dict[str, Any]:
     if not request.get_data(cache=True).strip():
         raise BadRequestError("a JSON request body is required")
     data = request.get_json(force=True, silent=True)
@@ -65,7 +64,7 @@ def _json_object(allowed: set[str]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise BadRequestError("the request body must be a JSON object")
     unknown = sorted(set(data) - allowed)
-    if unknown:
+    if unknown and strict:
         raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
     return data
 
@@ -179,71 +178,45 @@ def announce_upload() -> Response:
         raise BadRequestError("toFolder is required (the id of the folder to upload to)", "toFolder")
     if isinstance(folder, str) and _ID_RE.match(folder):
         folder = int(folder)
-    if isinstance(folder, bool) or not isinstance(folder, int) or folder <= 0:
-        raise BadRequestError(f"toFolder must be a folder id (a positive integer); got {folder!r}", "toFolder")
+    if isinstance(folder, bool) or not isinstance(folder, int) or folder == 0:
+        raise BadRequestError(f"toFolder must be a folder id (a non-zero integer); got {folder!r}", "toFolder")
     slot = state().start_upload(user, filename, filesize, folder)
     return jsonify({"expiresIn": UPLOAD_URL_LIFETIME, "uploadURL": f"{base_url()}/up/{slot['token']}"})
 
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _usage_body() -> dict[str, Any]:
-    body = _json_object({"contact", "types", "web", "project", "date"})
-    types = body.get("types")
-    if types is None:
-        raise BadRequestError("types is required: a list of where the file is used, e.g. [\"web\"]", "types")
-    if not isinstance(types, list) or not types or not all(isinstance(t, str) and t.strip() and len(t) <= 50 for t in types):
-        raise BadRequestError("types must be a non-empty list of non-empty strings", "types")
-    usage: dict[str, Any] = {
-        "types": types,
-        "contact": json_string(body, "contact", required=False),
-        "project": json_string(body, "project", required=False),
-        "web": None,
-    }
-    web = body.get("web")
-    if web is not None:
-        if not isinstance(web, dict):
-            raise BadRequestError("web must be an object {page, pageName}", "web")
-        unknown = sorted(set(web) - {"page", "pageName"})
-        if unknown:
-            raise BadRequestError(f"web.{unknown[0]} is not a known field; allowed: page, pageName", f"web.{unknown[0]}")
-        page = web.get("page")
-        if not isinstance(page, str) or not re.match(r"^https?://\S+$", page) or len(page) > 2000:
-            raise BadRequestError("web.page must be the http(s) URL of the page that uses the file", "web.page")
-        name = web.get("pageName")
-        if name is not None and (not isinstance(name, str) or len(name) > 255):
-            raise BadRequestError("web.pageName must be a string of at most 255 characters", "web.pageName")
-        usage["web"] = {"page": page, "pageName": name}
-    elif "web" in types:
-        raise BadRequestError("web {page, pageName} is required when types contains \"web\"", "web")
-    raw_date = body.get("date")
-    if raw_date is None:
-        usage["date"] = datetime.fromtimestamp(state().now(), tz=timezone.utc).date().isoformat()
-    else:
-        try:
-            if not isinstance(raw_date, str) or not _DATE_RE.match(raw_date):
-                raise ValueError
-            usage["date"] = date.fromisoformat(raw_date).isoformat()
-        except ValueError:
-            raise BadRequestError(f"date must be a date YYYY-MM-DD; got {raw_date!r}", "date") from None
-    return usage
+def _usage_request() -> dict[str, Any]:
+    """A usage body: a JSON object (unknown fields are ignored with a warning, see usage.parse_usage)."""
+    return _json_object(usage.FIELDS | {"id"}, strict=False)
 
 
 @api.post("/file/<file_id>/usage")
 def report_usage(file_id: str) -> Response:
-    """Report where a file is used: {contact, types, web{page, pageName}, project, date}."""
+    """Report where a file is used (the Wagtail plugins' call)."""
     user = current_user()
     identifier = _int_id(file_id, "file id")
-    usage = state().add_usage(user, identifier, _usage_body())
-    return jsonify(usage_json(usage))
+    body = _usage_request()
+    if "id" in body:
+        warn("unknown-field", "id in the body of a per-file report is ignored; the path names the file", "inferred")
+    stored = state().add_usages(user, [identifier], usage.parse_usage(body, state().now()))
+    return jsonify(usage.usage_json(stored[0]))
+
+
+@api.post("/files/multiple/usages")
+def report_usages() -> Response:
+    """Report one usage for several files at once (docs; the WordPress plugin's call): the stored reports."""
+    user = current_user()
+    body = _usage_request()
+    ids = usage.parse_ids(body)
+    stored = state().add_usages(user, ids, usage.parse_usage(body, state().now()))
+    return jsonify([usage.usage_json(u) for u in stored])
 
 
 @api.get("/file/<file_id>/usage")
+@api.get("/files/<file_id>/usages")
 def list_usage(file_id: str) -> Response:
-    """Usages reported for a file (inferred companion of the POST)."""
+    """Usages reported for a file (inferred companion of the POSTs)."""
     user = current_user()
-    return jsonify([usage_json(u) for u in state().usages(user, _int_id(file_id, "file id"))])
+    return jsonify([usage.usage_json(u) for u in state().usages(user, _int_id(file_id, "file id"))])
 
 
 # -- folders -------------------------------------------------------------------

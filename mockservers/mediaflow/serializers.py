@@ -77,17 +77,3 @@ def folder_json(state: MediaflowState, user: dict[str, Any], folder: dict[str, A
         "hasChildren": state.has_children(user, folder),
         "separator": folder["separator"],
     }
-
-
-def usage_json(usage: dict[str, Any]) -> dict[str, Any]:
-    """A usage report as stored."""
-    return {
-        "id": usage["id"],
-        "fileId": usage["fileId"],
-        "contact": usage.get("contact"),
-        "types": list(usage["types"]),
-        "web": dict(usage["web"]) if usage.get("web") else None,
-        "project": usage.get("project"),
-        "date": usage["date"],
-        "created": iso_time(usage["created"]),
-    }

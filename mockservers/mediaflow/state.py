@@ -245,17 +245,23 @@ class MediaflowState(BaseState):
             return None
         return record
 
-    def add_usage(self, user: dict[str, Any], file_id: int, usage: dict[str, Any]) -> dict[str, Any]:
-        """Record where a file is used."""
+    def add_usages(self, user: dict[str, Any], file_ids: list[int], usage: dict[str, Any]) -> list[dict[str, Any]]:
+        """Record one usage for each file; all or nothing (404 naming the first unknown or unreadable file)."""
         with self.lock:
-            record = self.file(user, file_id)
-            if record is None:
-                raise NotFoundError(f"file {file_id} not found")
+            records = []
+            for file_id in file_ids:
+                record = self.file(user, file_id)
+                if record is None:
+                    raise NotFoundError(f"file {file_id} not found")
+                records.append(record)
             meta = self.db["meta"]
-            usage_id = meta["next_usage_id"]  # type: ignore[index]
-            meta["next_usage_id"] = usage_id + 1  # type: ignore[index]
-            stored = {"id": usage_id, "fileId": record["id"], "userId": user["id"], "created": self.now(), **usage}
-            self.db["usages"][str(usage_id)] = stored
+            stored = []
+            for record in records:
+                usage_id = meta["next_usage_id"]  # type: ignore[index]
+                meta["next_usage_id"] = usage_id + 1  # type: ignore[index]
+                entry = {"id": usage_id, "fileId": record["id"], "userId": user["id"], "created": self.now(), **usage}
+                self.db["usages"][str(usage_id)] = entry
+                stored.append(entry)
             return stored
 
     def usages(self, user: dict[str, Any], file_id: int) -> list[dict[str, Any]]:
