@@ -49,9 +49,11 @@ def _kinds_arg() -> list[str] | None:
     if raw is None or raw.strip() == "":
         return None
     kinds = [k.strip().lower() for k in raw.split(",") if k.strip()]
+    if "any" in kinds:
+        return None  # docs guide: type=any lists every kind
     bad = [k for k in kinds if k not in KINDS]
     if bad:
-        raise BadRequestError(f"unknown type {bad[0]!r}; known: {', '.join(KINDS)}", "type")
+        raise BadRequestError(f"unknown type {bad[0]!r}; known: any, {', '.join(KINDS)}", "type")
     return kinds
 
 
@@ -248,6 +250,7 @@ def folder_children(folder_id: str) -> Response:
 
 
 @api.get("/folders/<folder_id>/files")
+@api.get("/folder/<folder_id>/files")
 def folder_files(folder_id: str) -> Response:
     """Files in a folder (processed, type, page, per_page, fields); [] for unknown/unreadable folders."""
     user = current_user()

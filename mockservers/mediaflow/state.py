@@ -11,11 +11,12 @@ from mockservers.core.state import BaseState
 from mockservers.mediaflow import tokens, world
 from mockservers.mediaflow.errors import UPLOAD_FORBIDDEN
 from mockservers.mediaflow.filetypes import type_for
+from mockservers.mediaflow.probe import empty_facts, probe_facts
 
 UPLOAD_URL_LIFETIME = 600  # seed: "expiresIn": 600, "uploadURL fungerar i 10 min"
 # Preview renditions: the seed's smallPreview is an ".../info/..." URL, mediumPreview ".../skiss/..."
 # (Swedish "sketch"); their pixel sizes are not documented (inferred: 200 and 600 px boxes).
-PREVIEW_SIZES = {"info": 200, "skiss": 600}
+PREVIEW_SIZES = {"info": 200, "skiss": 600, "thumb": 100}  # thumbPreview (FACTS): inferred path and size
 MAX_FILESIZE = 50 * 1024**3  # inferred upper bound for an announced upload
 GRANT_TYPES = ("refresh_token", "password", "authorization_code")  # FACTS (docs)
 AUTH_CODE_LIFETIME = 600  # inferred: authorization codes are short-lived and used once
@@ -326,6 +327,7 @@ class MediaflowState(BaseState):
                 "uploaded": now, "uploadedBy": slot["userId"], "blobKey": blob.key, "processed": False,
                 "processAt": now + self._setting("process_seconds", 3.0), "width": None, "height": None,
                 "previewId": world.preview_id(self), "hasPreview": False, "previews": {},
+                "checksum": blob.md5, "facts": empty_facts(), "nrDownloads": 0,
             }
             self.db["files"][str(file_id)] = record
             self.db["previews"][record["previewId"]] = {"fileId": file_id}
@@ -353,8 +355,10 @@ class MediaflowState(BaseState):
                         previews[rendition] = self._store_preview(record, rendition, blob.path, size)
                 except NotMediaError:
                     dims = None
+            facts = probe_facts(blob.path, record["type"]["type"]) if blob is not None else empty_facts()
             # One update at the end: readers never see a half-processed file.
             record.update({
+                "facts": facts,
                 "previews": previews if dims else {},
                 "width": dims[0] if dims else None,
                 "height": dims[1] if dims else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import string
 from functools import cache
@@ -15,6 +16,7 @@ from mockservers.core.media import probe_visual_size
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.state import BaseState
 from mockservers.mediaflow.filetypes import type_for
+from mockservers.mediaflow.probe import empty_facts, probe_facts
 
 RIGHTS = ("read", "upload")
 # Kinds whose geometry is read and previews rendered; documents get neither (inferred).
@@ -55,6 +57,13 @@ def sample_facts(sample: str) -> tuple[int, tuple[int, int] | None]:
     """(size in bytes, (width, height) or None) of a sample, read from the real file."""
     path = sample_path(sample)
     return path.stat().st_size, probe_visual_size(path)
+
+
+@cache
+def sample_details(sample: str, kind: str) -> tuple[str, dict[str, Any]]:
+    """(md5 hex digest, Mediaflow's probed facts) of a sample, read from the real file."""
+    path = sample_path(sample)
+    return hashlib.md5(path.read_bytes()).hexdigest(), probe_facts(str(path), kind)
 
 
 def preview_id(state: BaseState) -> str:
@@ -178,6 +187,7 @@ def _generate_files(
         if file_type["type"] not in PICTURE_KINDS:
             dims = None
         stuck = index >= len(drafts) - unprocessed
+        checksum, facts = sample_details(draft["sample"], file_type["type"])
         record = {
             "id": next_id,
             "folderId": draft["folderId"],
@@ -198,6 +208,9 @@ def _generate_files(
             "previewId": preview_id(state),
             "hasPreview": bool(dims) and not stuck,
             "previews": {},
+            "checksum": checksum,
+            "facts": facts if not stuck else empty_facts(),
+            "nrDownloads": 0,
         }
         state.db["files"][str(next_id)] = record
         state.db["previews"][record["previewId"]] = {"fileId": next_id}

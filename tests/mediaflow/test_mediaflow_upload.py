@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
@@ -77,15 +78,17 @@ def test_raw_put_upload_then_processing_job(mediaflow, mediaflow_client) -> None
     folder = mediaflow.credentials["upload_folder_id"]
     stored = mediaflow_client.upload(folder)
     assert stored["processed"] is False and stored["filesize"] == JPEG_960.stat().st_size
-    (record,) = mediaflow_client.get(f"/1/file/{stored['id']}").json()
+    (record,) = mediaflow_client.get(f"/1/file/{stored['id']}", params={"fields": "any"}).json()
     assert record["processed"] is False and record["hasPreview"] is False and record["width"] is None
-    assert record["name"] == "landscape-960x540" and record["type"]["id"] == 101 and record["folderId"] == folder
+    assert record["name"] == "landscape-960x540" and record["type"]["id"] == 101
+    assert stored["folderId"] == folder and mediaflow.state.db["files"][str(stored["id"])]["folderId"] == folder
     assert stored["id"] in [f["id"] for f in mediaflow_client.get("/1/file/latest", params={"processed": "false"}).json()]
     assert stored["id"] not in [f["id"] for f in mediaflow_client.get("/1/file/latest", params={"processed": "true"}).json()]
     mediaflow.clock.advance(mediaflow.context.settings["process_seconds"])
-    (record,) = mediaflow_client.get(f"/1/file/{stored['id']}").json()
+    (record,) = mediaflow_client.get(f"/1/file/{stored['id']}", params={"fields": "any"}).json()
     assert record["processed"] is True and record["hasPreview"] is True
-    assert (record["width"], record["height"]) == (960, 540)
+    assert (record["width"], record["height"], record["dpi"], record["photographer"]) == (960, 540, 300, "Anna Fotograf")
+    assert record["checksum"] == hashlib.md5(JPEG_960.read_bytes()).hexdigest()
     latest = mediaflow_client.get("/1/file/latest", params={"processed": "true", "per_page": 1}).json()[0]
     assert latest["id"] == stored["id"]  # the newest file
     small = Image.open(io.BytesIO(mediaflow_client.get(record["smallPreview"]).content))
@@ -102,7 +105,7 @@ def test_multipart_post_upload_like_browser_formdata(mediaflow, mediaflow_client
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     mediaflow.clock.advance(10)
-    (record,) = mediaflow_client.get(f"/1/file/{response.json()['id']}").json()
+    (record,) = mediaflow_client.get(f"/1/file/{response.json()['id']}", params={"fields": "any"}).json()
     assert record["filename"] == "film.mov" and record["type"]["type"] == "video"
     assert (record["width"], record["height"]) == (560, 320) and record["hasPreview"] is True
     frame = Image.open(io.BytesIO(mediaflow_client.get(record["smallPreview"]).content))
@@ -112,7 +115,7 @@ def test_multipart_post_upload_like_browser_formdata(mediaflow, mediaflow_client
 def test_document_upload_is_processed_without_preview(mediaflow, mediaflow_client) -> None:
     stored = mediaflow_client.upload(mediaflow.credentials["upload_folder_id"], BROCHURE)
     mediaflow.clock.advance(10)
-    (record,) = mediaflow_client.get(f"/1/file/{stored['id']}").json()
+    (record,) = mediaflow_client.get(f"/1/file/{stored['id']}", params={"fields": "any"}).json()
     assert record["processed"] is True and record["hasPreview"] is False and record["width"] is None
 
 
@@ -121,7 +124,7 @@ def test_bytes_that_are_not_an_image_get_no_preview(mediaflow, mediaflow_client)
     announced = mediaflow_client.post("/1/file", json={"filename": "fake.jpg", "filesize": 9, "toFolder": folder}).json()
     stored = mediaflow_client.put(announced["uploadURL"], data=b"not a jpg").json()
     mediaflow.clock.advance(10)
-    (record,) = mediaflow_client.get(f"/1/file/{stored['id']}").json()
+    (record,) = mediaflow_client.get(f"/1/file/{stored['id']}", params={"fields": "any"}).json()
     assert record["processed"] is True and record["hasPreview"] is False and record["smallPreview"] is None
 
 
@@ -200,7 +203,7 @@ def test_processing_survives_a_snapshot_restore(mediaflow, mediaflow_client) -> 
     mediaflow.scheduler.clear()
     mediaflow.state.restore(snapshot)  # re-queues the pending processing
     mediaflow.clock.advance(10)
-    assert mediaflow_client.get(f"/1/file/{stored['id']}").json()[0]["processed"] is True
+    assert mediaflow_client.get(f"/1/file/{stored['id']}", params={"fields": "any"}).json()[0]["processed"] is True
 
 
 def test_reset_forgets_uploads(mediaflow, mediaflow_client) -> None:
