@@ -6,13 +6,14 @@ import re
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Response, jsonify, redirect, request
+from flask import Blueprint, Response, jsonify, redirect, request, send_file
 
 from mockservers.core.errors import BadRequestError
 from mockservers.core.fidelity import warn
 from mockservers.core.params import json_string, query_int
 from mockservers.mediaflow import tokens, usage
 from mockservers.mediaflow.context import base_url, state
+from mockservers.mediaflow.downloads import FORMATS
 from mockservers.mediaflow.filetypes import KINDS
 from mockservers.mediaflow.serializers import file_json, folder_json, parse_fields
 from mockservers.mediaflow.state import UPLOAD_URL_LIFETIME, check_filesize
@@ -219,6 +220,36 @@ def list_usage(file_id: str) -> Response:
     """Usages reported for a file (inferred companion of the POSTs)."""
     user = current_user()
     return jsonify([usage.usage_json(u) for u in state().usages(user, _int_id(file_id, "file id"))])
+
+
+# -- downloads -------------------------------------------------------------------
+@api.get("/format")
+def download_formats() -> Response:
+    """Every download format (0 = the original)."""
+    current_user()
+    return jsonify([fmt.as_json() for fmt in FORMATS])
+
+
+@api.get("/files/<file_id>/downloads")
+def file_downloads(file_id: str) -> Response:
+    """The formats a file can be downloaded in, with the output size and the download URL ([] when unknown)."""
+    user = current_user()
+    identifier = _int_id(file_id, "file id")
+    found = state().download_formats(user, identifier) or []
+    base = base_url()
+    return jsonify([
+        {**fmt.as_json(), "width": width, "height": height, "url": f"{base}/1/files/{identifier}/downloads/{fmt.id}"}
+        for fmt, width, height in found
+    ])
+
+
+@api.get("/files/<file_id>/downloads/<format_id>")
+def download_file(file_id: str, format_id: str) -> Response:
+    """The file's bytes in a format: 0 the original, others converted with Pillow."""
+    user = current_user()
+    blob, filename, mimetype = state().download(user, _int_id(file_id, "file id"), _int_id(format_id, "format id"))
+    return send_file(blob.path, mimetype=mimetype, as_attachment=True, download_name=filename,
+                     conditional=True, etag=blob.md5)
 
 
 # -- folders -------------------------------------------------------------------

@@ -8,7 +8,8 @@ from mockservers.core.blobs import BlobInfo
 from mockservers.core.errors import ApiError, BadRequestError, NotFoundError
 from mockservers.core.media import NotMediaError, probe_visual_size, render_preview_jpeg
 from mockservers.core.state import BaseState
-from mockservers.mediaflow import tokens, world
+from mockservers.mediaflow import downloads, tokens, world
+from mockservers.mediaflow.downloads import Format
 from mockservers.mediaflow.errors import UPLOAD_FORBIDDEN
 from mockservers.mediaflow.filetypes import type_for
 from mockservers.mediaflow.probe import empty_facts, probe_facts
@@ -385,6 +386,43 @@ class MediaflowState(BaseState):
             blob = self.ctx.blobs.get(key)
         assert blob is not None
         return blob
+
+    # -- downloads -------------------------------------------------------------------
+    def download_formats(self, user: dict[str, Any], file_id: int) -> list[tuple[Format, int | None, int | None]] | None:
+        """(format, width, height) of each format the file can be downloaded in; None for an unknown file."""
+        record = self.file(user, file_id)
+        if record is None:
+            return None
+        kind, width, height = record["type"]["type"], record["width"], record["height"]
+        found: list[tuple[Format, int | None, int | None]] = []
+        for fmt in downloads.FORMATS:
+            if downloads.applies(fmt, kind, width, height):
+                size = downloads.output_size(fmt, width, height) if width and height else (width, height)
+                found.append((fmt, *size))
+        return found
+
+    def download(self, user: dict[str, Any], file_id: int, format_id: int) -> tuple[BlobInfo, str, str | None]:
+        """(blob, file name, mimetype or None) of a file in a format; counts the download (nrDownloads)."""
+        with self.lock:
+            record = self.file(user, file_id)
+            if record is None:
+                raise NotFoundError(f"file {file_id} not found")
+            fmt = downloads.BY_ID.get(format_id)
+            if fmt is None:
+                raise NotFoundError(f"format {format_id} not found; GET /1/format lists them")
+            if not downloads.applies(fmt, record["type"]["type"], record["width"], record["height"]):
+                raise NotFoundError(f"format {format_id} is not available for file {file_id}; only the original (0) is")
+            source = self.ctx.blobs.get(record["blobKey"])
+            if source is None:
+                raise NotFoundError("the file's media is no longer stored")
+            if fmt.id == downloads.ORIGINAL:
+                blob, filename, mimetype = source, record["filename"], None
+            else:
+                key = f"mediaflow-download:{record['id']}:{fmt.id}"
+                blob = self.ctx.blobs.get(key) or self.ctx.blobs.put_bytes(downloads.convert(source.path, fmt), key=key)
+                filename, mimetype = f"{record['name']}.{fmt.extension}", downloads.MIME[fmt.extension or ""]
+            record["nrDownloads"] = record.get("nrDownloads", 0) + 1
+            return blob, filename, mimetype
 
 
 def check_filesize(value: Any) -> int:
