@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
@@ -19,6 +20,13 @@ def register_routes(app: Flask) -> None:
     app.register_blueprint(hosts)
 
 
+@dataclass
+class MediaflowSettings:
+    """mediaflow's settings (``--setting mediaflow.KEY=VALUE``, ``mockservers_config``); unknown keys are refused."""
+
+    process_seconds: float = 3.0  # upload -> file processed
+
+
 PROVIDER = Provider(
     name="mediaflow",
     title="Mediaflow customer API v1",
@@ -26,6 +34,7 @@ PROVIDER = Provider(
     state_class=MediaflowState,
     register_routes=register_routes,
     render_error=render_error,
+    settings_class=MediaflowSettings,
     default_settings={"process_seconds": 3.0},
     # The API host, and the seed's upload, preview and icon hosts, whose paths the emulator
     # serves as /up/..., /inviewer/{info|skiss}/... and /images/icon{id}.gif.
