@@ -10,7 +10,14 @@ from flask import Blueprint, Response, jsonify, redirect, request, send_file
 
 from mockservers.core.errors import BadRequestError
 from mockservers.core.fidelity import warn
-from mockservers.core.params import json_string, query_int
+from mockservers.core.views import (
+    json_object,
+    json_string,
+    query_flag,
+    query_int,
+    request_fields,
+    request_json,
+)
 from mockservers.mediaflow import tokens, usage
 from mockservers.mediaflow.context import base_url, state
 from mockservers.mediaflow.downloads import FORMATS
@@ -31,20 +38,6 @@ def _int_id(raw: str, what: str) -> int:
     return int(raw)
 
 
-def _bool_arg(name: str) -> bool | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    lowered = raw.lower()
-    if lowered in ("true", "1"):
-        return True
-    if lowered in ("false", "0"):
-        return False
-    raise BadRequestError(f"{name} must be true or false; got {raw!r}", name)
-
-
-
-
 def _kinds_arg() -> list[str] | None:
     raw = request.args.get("type")
     if raw is None or raw.strip() == "":
@@ -56,33 +49,6 @@ def _kinds_arg() -> list[str] | None:
     if bad:
         raise BadRequestError(f"unknown type {bad[0]!r}; known: any, {', '.join(KINDS)}", "type")
     return kinds
-
-
-def _json_object(allowed: set[str], strict: bool = True) -> dict[str, Any]:
-    if not request.get_data(cache=True).strip():
-        raise BadRequestError("a JSON request body is required")
-    data = request.get_json(force=True, silent=True)
-    if data is None:
-        raise BadRequestError("the request body is not valid JSON")
-    if not isinstance(data, dict):
-        raise BadRequestError("the request body must be a JSON object")
-    unknown = sorted(set(data) - allowed)
-    if unknown and strict:
-        raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
-    return data
-
-
-def _body_object(allowed: set[str]) -> dict[str, Any]:
-    """A JSON object body, or form fields (a plain HTML/XHR form post sends those)."""
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        data: dict[str, Any] = request.form.to_dict()
-        unknown = sorted(set(data) - allowed)
-        if unknown:
-            raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
-        return data
-    return _json_object(allowed)
-
-
 
 
 # -- authentication ------------------------------------------------------------
@@ -153,7 +119,7 @@ def _file_page(items: list[dict[str, Any]]) -> Response:
 def latest_files() -> Response:
     """The newest readable files: processed, type, page, per_page, fields."""
     user = current_user()
-    return _file_page(state().files(user, processed=_bool_arg("processed"), kinds=_kinds_arg()))
+    return _file_page(state().files(user, processed=query_flag("processed", None), kinds=_kinds_arg()))
 
 
 @api.get("/file/<file_id>")
@@ -169,7 +135,7 @@ def get_file(file_id: str) -> Response:
 def announce_upload() -> Response:
     """{filename, filesize, toFolder} -> {expiresIn: 600, uploadURL}."""
     user = current_user()
-    body = _body_object({"filename", "filesize", "toFolder"})
+    body = json_object(request_fields(), optional=("filename", "filesize", "toFolder"), name="upload announcement")
     filename = json_string(body, "filename", required=True) or ""
     if "/" in filename or "\\" in filename or filename.strip(" .") == "":
         raise BadRequestError(f"filename must be a plain file name without folders; got {filename!r}", "filename")
@@ -189,7 +155,7 @@ def announce_upload() -> Response:
 
 def _usage_request() -> dict[str, Any]:
     """A usage body: a JSON object (unknown fields are ignored with a warning, see usage.parse_usage)."""
-    return _json_object(usage.FIELDS | {"id"}, strict=False)
+    return json_object(request_json(), optional=sorted(usage.FIELDS | {"id"}), name="usage report")
 
 
 @api.post("/file/<file_id>/usage")
@@ -286,7 +252,7 @@ def folder_files(folder_id: str) -> Response:
     """Files in a folder (processed, type, page, per_page, fields); [] for unknown/unreadable folders."""
     user = current_user()
     folder = state().readable_folder(user, _int_id(folder_id, "folder id"))
-    processed, kinds = _bool_arg("processed"), _kinds_arg()
+    processed, kinds = query_flag("processed", None), _kinds_arg()
     if folder is None:
         return _file_page([])  # still validates fields/page/per_page
     return _file_page(state().files(user, folder_id=folder["id"], processed=processed, kinds=kinds))

@@ -14,7 +14,7 @@ from typing import Any
 
 from mockservers.core.errors import BadRequestError
 from mockservers.core.fidelity import warn
-from mockservers.core.params import json_string
+from mockservers.core.views import flag, int_value, json_string
 from mockservers.mediaflow.serializers import iso_time
 
 FIELDS = {"contact", "types", "web", "project", "date", "amount", "description", "removed"}
@@ -84,28 +84,21 @@ def _amount(body: dict[str, Any]) -> int | None:
     raw = body.get("amount")
     if raw is None:
         return None
-    if isinstance(raw, str) and raw.isascii() and raw.isdigit():
+    if isinstance(raw, str):
         warn("string-number", "amount sent as a string; read as the number", "inferred")
-        raw = int(raw)
-    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= 1_000_000_000:
-        raise BadRequestError(f"amount must be a whole number of uses (0 or more); got {raw!r}", "amount")
-    return raw
+    return int_value(raw, "amount", 0, 1_000_000_000)
 
 
 def _removed(body: dict[str, Any]) -> bool:
-    raw = body.get("removed", False)
-    if isinstance(raw, bool):
-        return raw
-    if raw in (0, 1, "0", "1", "true", "false"):
-        warn("loose-boolean", f"removed sent as {raw!r}; read as a boolean", "inferred")
-        return raw in (1, "1", "true")
-    raise BadRequestError(f"removed must be true or false; got {raw!r}", "removed")
+    raw = body.get("removed")
+    value = flag(raw, "removed", False)
+    if raw is not None and not isinstance(raw, bool):
+        warn("loose-boolean", f"removed sent as {raw!r}; read as {value}", "inferred")
+    return bool(value)
 
 
 def parse_usage(body: dict[str, Any], now: float) -> dict[str, Any]:
-    """One usage report's fields (unknown fields are ignored with a fidelity warning)."""
-    for extra in sorted(set(body) - FIELDS - {"id"}):
-        warn("unknown-field", f"{extra} is not a documented usage field; it is ignored", "inferred")
+    """One usage report's fields from a checked body (see views.json_object)."""
     types = _types(body)
     return {
         "types": types,

@@ -59,7 +59,6 @@ def test_unknown_folder_is_404(mediaflow_client) -> None:
         ({"filename": "x.jpg", "filesize": True, "toFolder": 1}, "filesize must be"),
         ({"filename": "x.jpg", "filesize": 5}, "toFolder is required"),
         ({"filename": "x.jpg", "filesize": 5, "toFolder": "Bilder"}, "toFolder must be"),
-        ({"filename": "x.jpg", "filesize": 5, "toFolder": 1, "extra": 1}, "extra is not a known field"),
     ],
 )
 def test_announce_validation_is_400(mediaflow_client, body, needle) -> None:
@@ -70,7 +69,13 @@ def test_announce_validation_is_400(mediaflow_client, body, needle) -> None:
 
 def test_announce_needs_a_body(mediaflow_client) -> None:
     assert mediaflow_client.post("/1/file").status_code == 400
-    assert mediaflow_client.post("/1/file", json=[1]).json()["error"] == "the request body must be a JSON object"
+    assert mediaflow_client.post("/1/file", json=[1]).json()["error"] == "the upload announcement must be a JSON object, not an array"
+
+
+def test_announce_with_an_unknown_field_is_accepted_with_a_warning(mediaflow, mediaflow_client) -> None:
+    body = {"filename": "x.jpg", "filesize": 5, "toFolder": mediaflow.credentials["upload_folder_id"], "extra": 1}
+    assert mediaflow_client.post("/1/file", json=body).status_code == 200
+    assert [w["code"] for w in mediaflow.journal.entries()[-1].warnings] == ["unknown-field"]
 
 
 def test_raw_put_upload_then_processing_job(mediaflow, mediaflow_client) -> None:
