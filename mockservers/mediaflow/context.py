@@ -1,15 +1,17 @@
-"""The request's Mediaflow state and base URL, shared by the API views and the host stand-ins."""
+"""The request's Mediaflow state (typed) and base URL, shared by the API views and the host stand-ins."""
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 
+from mockservers.core import views
 from mockservers.mediaflow.state import MediaflowState
 
 
 def state() -> MediaflowState:
     """The emulator's Mediaflow state."""
-    return current_app.extensions["mockservers"].state
+    found: MediaflowState = views.state()
+    return found
 
 
 def base_url() -> str:

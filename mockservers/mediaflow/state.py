@@ -6,6 +6,7 @@ from typing import Any
 
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.errors import ApiError, BadRequestError, NotFoundError
+from mockservers.core.jobs import Job
 from mockservers.core.media import NotMediaError, probe_visual_size, render_preview_jpeg
 from mockservers.core.state import BaseState
 from mockservers.mediaflow import downloads, tokens, world
@@ -46,8 +47,8 @@ class MediaflowState(BaseState):
             if self.ctx.blobs.get(key) is None:
                 self.ctx.blobs.put_file(world.sample_path(key.split(":", 1)[1]), key=key)
         for record in self.db["files"].values():
-            if not record["processed"] and record["processAt"] is not None:
-                self._schedule_processing(record["id"], record["processAt"])
+            if not record["processed"] and record.get("job") is not None:
+                self._schedule_processing(record["id"], Job.from_dict(record["job"]))
 
     def credentials(self) -> dict[str, Any]:
         """API keys of the demo user, plus folders it may and may not upload to."""
@@ -326,19 +327,21 @@ class MediaflowState(BaseState):
                 "id": file_id, "folderId": slot["folderId"], "name": stem, "filename": filename,
                 "description": "", "keywords": [], "type": type_for(filename), "filesize": blob.size,
                 "uploaded": now, "uploadedBy": slot["userId"], "blobKey": blob.key, "processed": False,
-                "processAt": now + self._setting("process_seconds", 3.0), "width": None, "height": None,
+                "job": Job(started_at=now, duration=self._setting("process_seconds", 3.0), initial_fraction=0.0).to_dict(),
+                "width": None, "height": None,
                 "previewId": world.preview_id(self), "hasPreview": False, "previews": {},
                 "checksum": blob.md5, "facts": empty_facts(), "nrDownloads": 0,
             }
             self.db["files"][str(file_id)] = record
             self.db["previews"][record["previewId"]] = {"fileId": file_id}
             slot["fileId"] = file_id
-            self._schedule_processing(file_id, record["processAt"])
+            self._schedule_processing(file_id, Job.from_dict(record["job"]))
             return record
 
     # -- processing ----------------------------------------------------------------
-    def _schedule_processing(self, file_id: int, at: float) -> None:
-        self.ctx.scheduler.schedule(at, lambda: self._process(file_id))
+    def _schedule_processing(self, file_id: int, job: Job) -> None:
+        """Processing is a clock-driven job (core.jobs); its on-done hook does the work."""
+        self.ctx.scheduler.schedule_job(job, lambda _view: self._process(file_id))
 
     def _process(self, file_id: int) -> None:
         """Read the real geometry and render both previews; the file becomes processed."""

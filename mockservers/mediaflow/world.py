@@ -202,7 +202,7 @@ def _generate_files(
             "blobKey": f"fixture:{draft['sample']}",
             # The newest few are still "being processed" in the seed world (they never finish).
             "processed": not stuck,
-            "processAt": None,
+            "job": None,
             "width": dims[0] if dims and not stuck else None,
             "height": dims[1] if dims and not stuck else None,
             "previewId": preview_id(state),
