@@ -81,8 +81,31 @@ def build(state: BaseState) -> None:
     rng = state.ids.random
     meta: dict[str, Any] = {"epoch": epoch, "next_folder_id": 84200 + rng.randrange(50), "next_usage_id": 1}
     state.db["meta"] = meta
-    spec = world["customer"]
+    folder_keys: dict[str, int] = {}
+    meta["folder_keys"] = folder_keys
+    customer_id = _add_customer(state, faker, world["customer"])
+    user_ids = _add_users(state, faker, customer_id, world.get("users", []))
+    if "demo" not in user_ids:
+        raise ValueError("the world needs a user with key 'demo'")
+    pending: list[tuple[int, str, int]] = []  # (folder id, kind, count) of files to generate
+    for folder in world.get("folders", []):
+        _add_folder(state, faker, folder, None, 0, customer_id, user_ids, pending)
+    _generate_files(state, faker, epoch, pending, user_ids, int(world.get("unprocessed_files", 0)))
+    # Further customers (tenancy is per customer): built after the first, so its ids do not move.
+    for spec in world.get("other_customers", []):
+        other_id = _add_customer(state, faker, spec)
+        other_users = _add_users(state, faker, other_id, spec.get("users", []))
+        other_pending: list[tuple[int, str, int]] = []
+        for folder in spec.get("folders", []):
+            _add_folder(state, faker, folder, None, 0, other_id, other_users, other_pending)
+        _generate_files(state, faker, epoch, other_pending, other_users, 0, start=state.db["meta"]["next_file_id"])
+
+
+def _add_customer(state: BaseState, faker: Faker, spec: dict[str, Any]) -> int:
+    rng = state.ids.random
     customer_id = int(spec.get("id", 400 + rng.randrange(100)))
+    if str(customer_id) in state.db["customers"]:
+        raise ValueError(f"customer id {customer_id} appears twice in the world")
     state.db["customers"][str(customer_id)] = {
         "id": customer_id,
         "name": spec.get("name") or faker.company(),
@@ -91,9 +114,15 @@ def build(state: BaseState) -> None:
         "client_secret": spec["client_secret"],
         "token_secret": state.ids.hex(32),
     }
+    return customer_id
+
+
+def _add_users(state: BaseState, faker: Faker, customer_id: int, users: list[dict[str, Any]]) -> dict[str, int]:
     user_ids: dict[str, int] = {}
-    for index, user in enumerate(world.get("users", [])):
-        user_id = int(user.get("id", 5000 + index))
+    for index, user in enumerate(users):
+        user_id = int(user.get("id", 5000 + len(state.db["users"]) + index))
+        if str(user_id) in state.db["users"] or any(u["key"] == user["key"] for u in state.db["users"].values()):
+            raise ValueError(f"user {user['key']!r} (id {user_id}) appears twice in the world")
         user_ids[user["key"]] = user_id
         state.db["users"][str(user_id)] = {
             "id": user_id,
@@ -105,41 +134,38 @@ def build(state: BaseState) -> None:
             "username": user.get("username") or user.get("email") or f"{user['key']}@mediaflow.example",
             "password": user.get("password", f"{user['key']}-password"),
         }
-    if "demo" not in user_ids:
-        raise ValueError("the world needs a user with key 'demo'")
-    pending: list[tuple[int, str, int]] = []  # (folder id, kind, count) of files to generate
-    folder_keys: dict[str, int] = {}
+    return user_ids
 
-    def add_folder(folder: dict[str, Any], parent: dict[str, Any] | None, depth: int) -> None:
-        folder_id = meta["next_folder_id"]
-        meta["next_folder_id"] += 1 + rng.randrange(7)
-        inherited = dict(parent["rights"]) if parent else {}
-        for key, right in (folder.get("rights") or {}).items():
-            if key not in user_ids or right not in (*RIGHTS, None, "none"):
-                raise ValueError(f"folder {folder.get('key')!r}: bad right {key!r}: {right!r}")
-            inherited[str(user_ids[key])] = right if right in RIGHTS else None
-        record = {
-            "id": folder_id,
-            "key": folder.get("key", str(folder_id)),
-            "customerId": customer_id,
-            "name": folder.get("name") or faker.word().capitalize(),
-            "parent": parent["id"] if parent else 0,
-            "depth": depth,
-            "archived": bool(folder.get("archived", parent["archived"] if parent else False)),
-            "separator": bool(folder.get("separator", False)),
-            "position": len(state.db["folders"]),
-            "rights": {uid: r for uid, r in inherited.items() if r},
-        }
-        state.db["folders"][str(folder_id)] = record
-        folder_keys[record["key"]] = folder_id
-        pending.append((folder_id, folder.get("kind", "image"), int(folder.get("files", 0))))
-        for child in folder.get("children", []):
-            add_folder(child, record, depth + 1)
 
-    for folder in world.get("folders", []):
-        add_folder(folder, None, 0)
-    meta["folder_keys"] = folder_keys
-    _generate_files(state, faker, epoch, pending, user_ids, int(world.get("unprocessed_files", 0)))
+def _add_folder(
+    state: BaseState, faker: Faker, folder: dict[str, Any], parent: dict[str, Any] | None, depth: int,
+    customer_id: int, user_ids: dict[str, int], pending: list[tuple[int, str, int]],
+) -> None:
+    meta = state.db["meta"]
+    folder_id = meta["next_folder_id"]
+    meta["next_folder_id"] += 1 + state.ids.random.randrange(7)
+    inherited = dict(parent["rights"]) if parent else {}
+    for key, right in (folder.get("rights") or {}).items():
+        if key not in user_ids or right not in (*RIGHTS, None, "none"):
+            raise ValueError(f"folder {folder.get('key')!r}: bad right {key!r}: {right!r}")
+        inherited[str(user_ids[key])] = right if right in RIGHTS else None
+    record = {
+        "id": folder_id,
+        "key": folder.get("key", str(folder_id)),
+        "customerId": customer_id,
+        "name": folder.get("name") or faker.word().capitalize(),
+        "parent": parent["id"] if parent else 0,
+        "depth": depth,
+        "archived": bool(folder.get("archived", parent["archived"] if parent else False)),
+        "separator": bool(folder.get("separator", False)),
+        "position": len(state.db["folders"]),
+        "rights": {uid: r for uid, r in inherited.items() if r},
+    }
+    state.db["folders"][str(folder_id)] = record
+    meta["folder_keys"][record["key"]] = folder_id
+    pending.append((folder_id, folder.get("kind", "image"), int(folder.get("files", 0))))
+    for child in folder.get("children", []):
+        _add_folder(state, faker, child, record, depth + 1, customer_id, user_ids, pending)
 
 
 def _generate_files(
@@ -149,6 +175,7 @@ def _generate_files(
     pending: list[tuple[int, str, int]],
     user_ids: dict[str, int],
     unprocessed: int,
+    start: int | None = None,
 ) -> None:
     rng = state.ids.random
     uploaders = sorted(user_ids.values())
@@ -178,7 +205,7 @@ def _generate_files(
             })
     # Ids grow with upload time, as the seed's latest files (id 539420) suggest.
     drafts.sort(key=lambda d: d["uploaded"])
-    next_id = 539000 - len(drafts) + rng.randrange(100)
+    next_id = 539000 - len(drafts) + rng.randrange(100) if start is None else start
     for index, draft in enumerate(drafts):
         next_id += 1 + rng.randrange(3)
         size, dims = sample_facts(draft["sample"])
