@@ -1,9 +1,10 @@
 """Usage reports as Mediaflow's docs and plugins send them: parsing and the stored report's JSON.
 
 Sources: the docs' ``POST /1/files/multiple/usages`` body ``{id, types, date, contact, amount,
-description, project, web{page, pageName}, removed}``; Mediaflow's WordPress plugin sends
-``amount: 1``, ``removed``, ``date`` as ``Y-m-d`` or ``Y-m-d H:i:s``; the Wagtail plugins send
-``str(datetime)`` (``2026-01-05 09:00:00.123456+00:00``) to ``POST /1/file/{id}/usage``.
+description, project, web{page, pageName}, removed}``; Mediaflow's WordPress plugin 2.0.28 sends
+``amount: "1"``, ``removed: "true"|"false"`` and ``date`` as ``Y-m-d H:i:s`` to
+``POST /1/file/{id}/usage`` (2.0.22 sent JSON numbers and booleans, ``Y-m-d``, to the multiple
+form); the Wagtail plugins send ``str(datetime)`` (``2026-01-05 09:00:00.123456+00:00``).
 """
 
 from __future__ import annotations
@@ -69,8 +70,8 @@ def _web(body: dict[str, Any], types: list[str]) -> dict[str, Any] | None:
         warn("unknown-field", f"web.{extra} is not a documented field; it is ignored", "inferred")
     page = web.get("page")
     if page == "" or page is None:
-        # WordPress sends '' when a post has no permalink yet; the real service is not known to refuse it.
-        warn("blank-page", "web.page is empty; the report is stored without a page URL", "client")
+        # WordPress code seen in a theme sends '' for a post without a permalink; not known to be refused.
+        warn("blank-page", "web.page is empty; the report is stored without a page URL", "inferred")
         page = ""
     elif not isinstance(page, str) or not _URL.match(page) or len(page) > 2000:
         raise BadRequestError("web.page must be the http(s) URL of the page that uses the file", "web.page")
@@ -84,15 +85,15 @@ def _amount(body: dict[str, Any]) -> int | None:
     raw = body.get("amount")
     if raw is None:
         return None
-    if isinstance(raw, str):
-        warn("string-number", "amount sent as a string; read as the number", "inferred")
+    # Mediaflow's WordPress plugin (2.0.28) sends "1": a digit string is a form the service accepts.
     return int_value(raw, "amount", 0, 1_000_000_000)
 
 
 def _removed(body: dict[str, Any]) -> bool:
     raw = body.get("removed")
     value = flag(raw, "removed", False)
-    if raw is not None and not isinstance(raw, bool):
+    # The WordPress plugin (2.0.28) sends "true"/"false"; other spellings are ours to accept.
+    if raw is not None and not isinstance(raw, bool) and raw not in ("true", "false"):
         warn("loose-boolean", f"removed sent as {raw!r}; read as {value}", "inferred")
     return bool(value)
 
@@ -123,8 +124,7 @@ def parse_ids(body: dict[str, Any]) -> list[int]:
     ids: list[int] = []
     for value in raw:
         if isinstance(value, str) and re.fullmatch(r"-?\d{1,18}", value):
-            # WordPress passes its REST parameter through, which is a string.
-            warn("string-id", f"file id sent as the string {value!r}; read as the number", "client")
+            # The WordPress plugin (2.0.22) passes its REST parameter through, a string: a client's form.
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise BadRequestError(f"id must be a list of file ids (integers); got {value!r}", "id")

@@ -101,13 +101,11 @@ def test_usage_is_per_customer(mediaflow, mediaflow_client, make_mediaflow_clien
 
 
 def test_plugins_report_usage_exactly_as_they_do() -> None:
-    """Token and usage calls shaped as Mediaflow's WordPress plugin (2.0.28) and Wagtail plugins send them."""
+    """Token and usage calls shaped as Mediaflow's WordPress plugin (2.0.28, and 2.0.22) and Wagtail plugins send them."""
     with mockservers.intercept("mediaflow") as mocked:
         emulator = mocked["mediaflow"]
         creds = emulator.credentials
-        image_id, video_id = (
-            _first_of(emulator, "image"), _first_of(emulator, "video"),
-        )
+        image_id, video_id = _first_of(emulator, "image"), _first_of(emulator, "video")
         # Wagtail (mediaflowimage 1.0.6 / mediaflowvideo 1.0.2): token by a GET on api.mediaflow.com with the
         # query string concatenated by hand, then POST /1/file/{id}/usage?access_token=... with json= and Accept.
         for file_id in (image_id, video_id):
@@ -123,29 +121,42 @@ def test_plugins_report_usage_exactly_as_they_do() -> None:
                                    json=post_data, headers={"Accept": "application/json"}, timeout=5)
             assert answer.status_code == 200, answer.text
             assert answer.json()["date"] == "2026-01-05T09:30:12+00:00"
-        # WordPress: token by wp_remote_get on the legacy host with http_build_query, then wp_remote_post of
-        # wp_json_encode(...) (slashes escaped, the REST parameter's id as a string) with Bearer and JSON headers.
+        # WordPress 2.0.28: wp_remote_get of the token on api.mediaflow.com (http_build_query), then wp_remote_post
+        # of json_encode(...) (slashes escaped; amount "1" and removed "true"/"false" as strings; local
+        # 'Y-m-d H:i:s') to /1/file/{intval id}/usage with Bearer and JSON headers.
         query = urlencode({"grant_type": "refresh_token", "client_id": creds["client_id"],
                            "client_secret": creds["client_secret"], "refresh_token": creds["refresh_token"]})
         wp_headers = {"User-Agent": "WordPress/6.7.1; https://kommun.example", "Accept": "*/*"}
-        token = requests.get(f"https://customerapi.mediaflowpro.com/1/oauth2/token?{query}", headers=wp_headers,
+        token = requests.get(f"https://api.mediaflow.com/1/oauth2/token?{query}", headers=wp_headers,
                              timeout=5).json()["access_token"]
-        local = timezone(timedelta(hours=1))
-        for removed, date in ((False, datetime(2026, 1, 6, 10, 0, tzinfo=local).strftime("%Y-%m-%d %H:%M:%S")), (True, "2026-01-07")):
-            body = json.dumps({"amount": 1, "date": date, "id": [str(image_id)], "project": "WordPress",
-                               "contact": "Anna Redaktör", "removed": removed, "types": ["web"],
-                               "web": {"page": "https://kommun.example/nyheter/", "pageName": "Nyheter"}}).replace("/", "\\/")
-            answer = requests.post("https://customerapi.mediaflowpro.com/1/files/multiple/usages", data=body, timeout=5,
+        when = datetime(2026, 1, 6, 10, 0, tzinfo=timezone(timedelta(hours=1))).strftime("%Y-%m-%d %H:%M:%S")
+        for removed in ("false", "true"):
+            body = json.dumps({"amount": "1", "date": when, "project": "WordPress", "contact": "Anna Redaktör",
+                               "removed": removed, "types": ["web"],
+                               "web": {"page": "https://kommun.example/?p=42", "pageName": "Nyheter"}}).replace("/", "\\/")
+            answer = requests.post(f"https://api.mediaflow.com/1/file/{image_id}/usage", data=body, timeout=5,
                                    headers={**wp_headers, "Authorization": "Bearer " + token, "Content-Type": "application/json"})
             assert answer.status_code == 200, answer.text
+            assert emulator.journal.entries()[-1].warnings == []  # the plugin's forms are the service's own
+        # WordPress 2.0.22: the same token call on the legacy host, then the multiple-files form with JSON
+        # numbers and booleans, 'Y-m-d', and the REST parameter's id as a string.
+        token = requests.get(f"https://customerapi.mediaflowpro.com/1/oauth2/token?{query}", headers=wp_headers,
+                             timeout=5).json()["access_token"]
+        body = json.dumps({"amount": 1, "date": "2026-01-07", "id": [str(image_id)], "project": "WordPress",
+                           "contact": "Anna Redaktör", "removed": True, "types": ["web"],
+                           "web": {"page": "https://kommun.example/?p=42", "pageName": "Nyheter"}}).replace("/", "\\/")
+        answer = requests.post("https://customerapi.mediaflowpro.com/1/files/multiple/usages", data=body, timeout=5,
+                               headers={**wp_headers, "Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        assert answer.status_code == 200, answer.text
         # The reports read back, on either host.
         token = requests.get(f"https://api.mediaflow.com/1/oauth2/token?{query}", timeout=5).json()["access_token"]
         reports = requests.get(f"https://api.mediaflow.com/1/file/{image_id}/usage", timeout=5,
                                headers={"Authorization": f"Bearer {token}"}).json()
         assert [(r["project"], r["removed"], r["date"], r["web"]["page"]) for r in reports] == [
             ("localhost [default]", False, "2026-01-05T09:30:12+00:00", "http://localhost/nyheter/"),
-            ("WordPress", False, "2026-01-06T10:00:00", "https://kommun.example/nyheter/"),
-            ("WordPress", True, "2026-01-07", "https://kommun.example/nyheter/"),
+            ("WordPress", False, "2026-01-06T10:00:00", "https://kommun.example/?p=42"),
+            ("WordPress", True, "2026-01-06T10:00:00", "https://kommun.example/?p=42"),
+            ("WordPress", True, "2026-01-07", "https://kommun.example/?p=42"),
         ]
         assert reports[1]["amount"] == 1 and reports[1]["contact"] == "Anna Redaktör"
         assert exchange_violations("mediaflow", emulator.journal.entries(), check_requests=True) == []
