@@ -9,6 +9,8 @@ import pytest
 from mediaflow_helpers import BROCHURE, JPEG_960, SMALL_MOV
 from PIL import Image
 
+from mockservers.pytest_plugin import check_contracts
+
 FORBIDDEN = {"status": 403, "error": "You don´t have permission to upload to this folder"}
 
 
@@ -76,6 +78,10 @@ def test_announce_with_an_unknown_field_is_accepted_with_a_warning(mediaflow, me
     body = {"filename": "x.jpg", "filesize": 5, "toFolder": mediaflow.credentials["upload_folder_id"], "extra": 1}
     assert mediaflow_client.post("/1/file", json=body).status_code == 200
     assert [w["code"] for w in mediaflow.journal.entries()[-1].warnings] == ["unknown-field"]
+    # The request contract names it as outside the documented API, so a client test would fail on it.
+    violations = [str(v) for v in check_contracts(mediaflow)]
+    assert len(violations) == 1 and "'extra' was unexpected" in violations[0]
+    mediaflow.journal.clear()  # this test sent it on purpose
 
 
 def test_raw_put_upload_then_processing_job(mediaflow, mediaflow_client) -> None:

@@ -10,6 +10,7 @@ import pytest
 import requests
 
 import mockservers
+from mockservers.pytest_plugin import check_contracts
 from mockservers.validation import exchange_violations
 
 
@@ -65,6 +66,9 @@ def test_unknown_usage_field_is_accepted_with_a_warning(mediaflow, mediaflow_cli
     response = mediaflow_client.post(f"/1/file/{file_id}/usage", json={"types": ["x"], "colour": 1})
     assert response.status_code == 200
     assert [w["code"] for w in mediaflow.journal.entries()[-1].warnings] == ["unknown-field"]
+    violations = [str(v) for v in check_contracts(mediaflow)]
+    assert len(violations) == 1 and "'colour' was unexpected" in violations[0]
+    mediaflow.journal.clear()  # this test sent it on purpose
 
 
 def test_usage_of_unknown_file_is_404(mediaflow_client) -> None:
