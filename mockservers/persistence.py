@@ -83,6 +83,11 @@ def restore_archive(emulator: Emulator, data: bytes) -> None:
         raise ValueError(f"not a {FORMAT} archive")
     if manifest.get("provider") != emulator.provider.name:
         raise ValueError(f"the archive is for {manifest.get('provider')!r}, not {emulator.provider.name!r}")
+    members = set(tar.getnames())
+    wanted = [b["member"] for b in manifest.get("blobs", {}).values()] + [o["member"] for o in manifest.get("s3", [])]
+    missing = [m for m in wanted if m not in members]
+    if missing or not isinstance(manifest.get("state"), dict):
+        raise ValueError(f"the archive is incomplete (missing {', '.join(missing) or 'state'})")
     with tar, emulator.state.lock:
         emulator.scheduler.clear()
         emulator.blobs.clear()
