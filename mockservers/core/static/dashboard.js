@@ -31,7 +31,7 @@ function el(tag, attrs, ...children) {
 
 function short(value) {
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  return text.length > 80 ? text.slice(0, 77) + "…" : text;
+  return text.length > 60 ? text.slice(0, 57) + "…" : text;
 }
 
 function pretty(value) {
