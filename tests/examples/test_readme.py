@@ -1,4 +1,4 @@
-"""Every Python example in the README runs: each block becomes a test module, run by pytest in a subprocess."""
+"""Every Python example in the README and docs/python-api.md runs: each block becomes a test module, run by pytest."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BLOCKS = re.findall(r"^```python\n(.*?)^```", (ROOT / "README.md").read_text(), flags=re.S | re.M)
+BLOCKS = [
+    block
+    for doc in ("README.md", "docs/python-api.md")
+    for block in re.findall(r"^```python\n(.*?)^```", (ROOT / doc).read_text(), flags=re.S | re.M)
+]
 
 
 def test_the_readme_has_python_examples() -> None:
-    assert len(BLOCKS) >= 3
+    assert len(BLOCKS) >= 4
 
 
 @pytest.mark.slow
