@@ -127,3 +127,30 @@ def test_dashboard_in_a_browser(run_sandbox, browser_page, tmp_path: Path) -> No
     expect(page.locator(f"[data-job='videos/{video}/ingest']")).to_have_count(0)
     expect(page.locator("details[data-table='videos'] tr.record")).to_have_count(len(state["videos"]))
     assert requests.get(f"{base}/__admin/journal", timeout=10).json()["count"] <= 1  # at most the page's own auth call
+
+
+_AUTHENTICATED = {
+    "pixop": "/videos/v1/projects",
+    "vonage": "/v3/media",
+    "bluebillywig": "/sapi/mediaclip?limit=1",
+    "mediaflow": "/1/folders",
+    "mediabank": "/storage/",
+}
+
+
+@pytest.mark.parametrize("name", list(_AUTHENTICATED))
+def test_every_emulator_serves_the_dashboard_and_a_working_auth_header(name: str, request: pytest.FixtureRequest) -> None:
+    emulator = request.getfixturevalue(name)
+    base = emulator.base_url
+    page = requests.get(f"{base}/__admin/ui", timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "/__admin/ui/dashboard.js" in page.text and "http" not in page.text.replace("http://www.w3.org", "")
+    for asset in ("dashboard.js", "dashboard.css"):
+        assert requests.get(f"{base}/__admin/ui/{asset}", timeout=10).status_code == 200
+    jobs = requests.get(f"{base}/__admin/jobs", timeout=10)
+    assert jobs.status_code == 200 and isinstance(jobs.json()["jobs"], list)
+    headers = requests.get(f"{base}/__admin/ui/auth", timeout=10).json()["headers"]
+    assert headers, "no auth header"
+    sent = dict(header.split(": ", 1) for header in headers)
+    assert requests.get(base + _AUTHENTICATED[name], timeout=10).status_code in (401, 403)
+    assert requests.get(base + _AUTHENTICATED[name], headers=sent, timeout=10).status_code == 200
