@@ -142,7 +142,7 @@ def home_app(info: dict[str, Any]) -> Flask:
         )
     body = (
         "<!doctype html><html><head><meta charset='utf-8'><title>mockservers sandbox</title>"
-        "<link rel='stylesheet' href='/dashboard.css'></head><body><header><h1>mockservers sandbox</h1></header><main>"
+        "<link rel='stylesheet' href='/dashboard.css'></head><body><header><h1>mockservers sandbox</h1></header><main class='home'>"
         "<p>Every emulated provider of this sandbox. Each dashboard shows the seeded credentials, state, "
         "a live journal, jobs, the clock, faults and reset.</p>"
         "<table id='providers'><thead><tr><th>provider</th><th>base URL</th><th></th><th>try it</th></tr></thead><tbody>"
