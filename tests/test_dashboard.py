@@ -121,6 +121,12 @@ def test_dashboard_in_a_browser(run_sandbox, browser_page, tmp_path: Path) -> No
     expect(page.locator("#faults tr.fault")).to_have_count(0)
     assert requests.get(f"{base}/videos/v1/projects", headers=auth, timeout=10).status_code == 200
 
+    # Set the clock to an instant; it stays there while frozen.
+    page.fill("#set-time", "2030-01-01T00:00:00Z")
+    page.click("#set")
+    expect(page.locator("#clock-now")).to_have_text("2030-01-01T00:00:00Z")
+    assert requests.get(f"{base}/__admin/clock", timeout=10).json()["now"] == "2030-01-01T00:00:00Z"
+
     # Reset: the upload, the journal and the frozen clock are gone.
     page.click("#reset")
     expect(page.locator("#clock-frozen")).to_have_text("(running)")
