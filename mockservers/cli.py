@@ -177,6 +177,13 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         print(f"mockservers: cannot start: {exc}", file=sys.stderr)
         return 1
     info["dashboard"] = {"base_url": home.base_url, "credentials": {}}
+    # From here on Ctrl-C and SIGTERM only ask the loop below to stop, so a signal that arrives
+    # while the start-up text is printed still stops cleanly (and saves --state-dir).
+    stop = stop or threading.Event()
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for number in (signal.SIGINT, signal.SIGTERM):
+            previous[number] = signal.signal(number, lambda *_: stop.set())
     if args.info_file:
         args.info_file.write_text(json.dumps(info, indent=2) + "\n")
     print(f"{'provider':<14} {'base URL':<28} credentials")
@@ -192,8 +199,6 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         print("\n".join(_next_steps(info, home)))
     print("admin API on each base URL under /__admin/ ; Ctrl-C stops.", flush=True)
     console = None if quiet else ConsoleLog(emulators).start()
-    stop = stop or threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set()) if threading.current_thread() is threading.main_thread() else None
     try:
         while not stop.wait(0.5):
             pass
@@ -212,8 +217,8 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
             emulator.close()
         if s3 is not None:
             s3.stop()
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
         print("mockservers: stopped.", flush=True)
     return 0
 
