@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import mockservers
+from mockservers.conformance.arguments import add_contracts_parser
 from mockservers.console import ConsoleLog
 from mockservers.core.emulator import Emulator, EmulatorConfig
 from mockservers.core.server import ServerThread
+from mockservers.core.settings import ConfigError
 from mockservers.registry import PROVIDERS, create_emulator, provider
 from mockservers.s3 import S3Endpoint
 
@@ -80,22 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--info-file", type=Path, help="the JSON the sandbox wrote with --info-file")
     where.add_argument("--base-url", help="the emulator's base URL (default: http://127.0.0.1:<default port>)")
     sub.add_parser("providers", help="list the emulated providers and their default ports")
-    contracts = sub.add_parser("contracts", help="OpenAPI documents and contract checks").add_subparsers(
-        dest="contracts_command", required=True
-    )
-    openapi = contracts.add_parser("openapi", help="print a provider's OpenAPI 3.1 document (from contracts/)")
-    openapi.add_argument("provider", choices=list(PROVIDERS))
-    openapi.add_argument("--output", type=Path, help="write to this file instead of stdout")
-    check = contracts.add_parser("check", help="walk a live server (emulator or real provider) and check every answer")
-    check.add_argument("provider", choices=list(PROVIDERS))
-    check.add_argument("--base-url", help="the server (default: base_url from --credentials)")
-    check.add_argument("--credentials", type=Path, help="JSON as the sandbox's --info-file writes it, or a flat credentials object")
-    check.add_argument("--read-only", action="store_true", help="call nothing that writes")
-    check.add_argument("--json", action="store_true", help="print the report as JSON")
-    verify = contracts.add_parser("verify-journal", help="check recorded traffic (journal JSON lines or HAR) against contracts")
-    verify.add_argument("file", type=Path)
-    verify.add_argument("--provider", choices=list(PROVIDERS), help="whose contracts (default: from hosts, else by route)")
-    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_contracts_parser(sub)
     return parser
 
 
@@ -175,7 +162,7 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         if s3 is not None:
             s3.stop()
         print(f"mockservers: cannot start: {exc}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, ConfigError) else 1  # a bad setting or world file is a usage error
     info["dashboard"] = {"base_url": home.base_url, "credentials": {}}
     # From here on Ctrl-C and SIGTERM only ask the loop below to stop, so a signal that arrives
     # while the start-up text is printed still stops cleanly (and saves --state-dir).
