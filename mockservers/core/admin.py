@@ -47,7 +47,8 @@ def openapi() -> Response:
     """The provider's OpenAPI 3.1 document, assembled from its contracts."""
     emulator = _emulator()
     document = openapi_copy(emulator.provider.name, emulator.provider.title)
-    document["servers"] = [{"url": request.host_url.rstrip("/"), "description": "this emulator"}]
+    here = {"url": request.host_url.rstrip("/"), "description": "this emulator"}
+    document["servers"] = [here] + [s for s in document.get("servers", []) if s.get("url") != here["url"]]
     return jsonify(document)
 
 
