@@ -26,12 +26,6 @@ def unauthorized(detail: str) -> ApiError:
 
 
 @cache
-def public_key(pem: str) -> Any:
-    """A loaded public key (cached: parsing a PEM costs far more than a verification)."""
-    return serialization.load_pem_public_key(pem.encode())
-
-
-@cache
 def private_key(pem: str) -> Any:
     """A loaded private key (for minting test tokens)."""
     return serialization.load_pem_private_key(pem.encode(), password=None)
