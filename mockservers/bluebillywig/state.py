@@ -20,7 +20,7 @@ class BlueBillywigState(BaseState):
     """All data of one emulated publication."""
 
     provider = "bluebillywig"
-    tables = ("meta", "keys", "mediaclips", "mediaassets", "versions", "uploads")
+    tables = ("meta", "keys", "mediaclips", "mediaassets", "versions", "uploads", "entities")
 
     # -- world -------------------------------------------------------------
     def default_world(self) -> dict[str, Any]:
@@ -72,7 +72,7 @@ class BlueBillywigState(BaseState):
         """Sequential numeric ids as SAPI uses (clips ~7 digits, assets 16 digits)."""
         counters = self.db["meta"]["counters"]
         counters[kind] += 1
-        base = {"clip": FIRST_CLIP_ID, "asset": FIRST_ASSET_ID, "version": 9000000, "upload": 0, "job": 500000}[kind]
+        base = {"clip": FIRST_CLIP_ID, "asset": FIRST_ASSET_ID, "version": 9000000, "upload": 0, "job": 500000, "entity": 140000}[kind]
         if kind == "asset":
             return str(base + counters[kind] * 7919)
         if kind == "upload":
