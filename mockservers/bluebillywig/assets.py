@@ -28,7 +28,7 @@ def _number(where: str, value: Any) -> int:
 
 def _milliseconds(where: str, value: Any) -> str:
     # exactlength: milliseconds, possibly fractional; a number or its decimal string.
-    if isinstance(value, bool) or not (isinstance(value, (int, float)) or isinstance(value, str)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise BadRequestError(f"{where} must be a number of milliseconds like 80013.267; got {value!r}", where)
     text = repr(value) if isinstance(value, float) else str(value)
     if not _DECIMAL.match(text):
