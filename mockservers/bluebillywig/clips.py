@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockservers.bluebillywig import query
+from mockservers.bluebillywig.assets import add_asset_records, validate_asset
 from mockservers.bluebillywig.serializers import clip_json, list_json
 from mockservers.bluebillywig.state import BlueBillywigState
 from mockservers.bluebillywig.world import new_clip_record
@@ -202,8 +203,6 @@ def create(state: BlueBillywigState, body: Any, user: str) -> dict[str, Any]:
     clip["status"] = "draft"
     _set_status(clip, status, now)
     clip["id"] = state.next_id("clip")
-    from mockservers.bluebillywig.assets import add_asset_records
-
     add_asset_records(state, clip, assets)
     clip["thumbnails"] = thumbs
     state.db["mediaclips"][clip["id"]] = clip
@@ -281,8 +280,6 @@ def _asset_specs(value: Any) -> list[dict[str, Any]]:
         return []
     if not isinstance(value, list):
         raise BadRequestError("assets must be a list of mediaasset objects", "assets")
-    from mockservers.bluebillywig.assets import validate_asset
-
     return [validate_asset(item, f"assets[{i}]", creating=True) for i, item in enumerate(value)]
 
 

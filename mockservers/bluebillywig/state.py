@@ -178,11 +178,6 @@ class BlueBillywigState(BaseState):
     # -- jobs --------------------------------------------------------------
     def settle(self) -> None:
         """Finish transcoding jobs whose time has come on the virtual clock (pure function of now)."""
-        if self.db["meta"]["pending_puts"]:
-            # Single-part uploads of the PHP/Node flow have no completion call: look for the object in S3.
-            from mockservers.bluebillywig.uploads import poll_single_part_uploads
-
-            poll_single_part_uploads(self)
         pending = self.db["meta"]["pending_jobs"]
         if not pending:
             return

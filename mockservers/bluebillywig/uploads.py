@@ -15,15 +15,18 @@ import math
 import os
 import re
 import tempfile
-from typing import Any
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 from mockservers.bluebillywig.errors import unprocessable
 from mockservers.bluebillywig.renditions import display_aspect
-from mockservers.bluebillywig.state import BlueBillywigState
 from mockservers.bluebillywig.world import new_clip_record
 from mockservers.core.errors import ApiError, BadRequestError, ConflictError, NotFoundError
-from mockservers.core.media import NotMediaError, probe_media
-from mockservers.s3 import S3Error
+from mockservers.core.media import MediaInfo, NotMediaError, probe_media
+from mockservers.s3 import ACCESS_KEY_ID, REGION, S3Error
+
+if TYPE_CHECKING:
+    from mockservers.bluebillywig.state import BlueBillywigState
 
 MIN_PART_SIZE = 5 * 1024 * 1024  # S3's minimum for every part but the last
 # S3 allows 10000 parts; fewer keep the answer small (each presigned URL is ~400 bytes).
@@ -31,6 +34,9 @@ MAX_PARTS = 1000
 MAX_UPLOAD_BYTES = 50 * 1024**3
 PRESIGN_SECONDS = 24 * 3600
 DEFAULT_TRANSCODE_SECONDS = 5.0
+# Uploads with no completion call (single PUT of the PHP/Node SDKs, direct S3 upload of /sapi/awsupload) are
+# looked for in S3 this often on the virtual clock, by a scheduled event: never on a read path, never under the lock.
+S3_CHECK_SECONDS = 2.0
 
 
 def _part_size(length: int) -> int:
@@ -177,11 +183,15 @@ def s3_start(state: BlueBillywigState, filename: str | None, filesize: str | Non
     filetype = _content_type(contenttype)
     single = length <= _part_size(length)
     upload = _new_upload(state, "s3", filename.strip(), filetype, length, clip_id, single=single)
+    progress = _progress_urls(state, upload)
     if single:
         # PHP/Node SDKs PUT one chunk and call nothing after it; the emulator notices the object in S3.
         url = state.ctx.s3.presign("put_object", upload["bucket"], upload["key"], PRESIGN_SECONDS)
-        state.db["meta"]["pending_puts"].append(upload["id"])
-        return {"chunks": 1, "presignedUrls": [{"presignedUrl": url, "chunkSize": length, "offset": 0, "partNumber": 1}], "key": upload["key"]}
+        watch_for_object(state, upload["id"])
+        return {
+            "chunks": 1, "presignedUrls": [{"presignedUrl": url, "chunkSize": length, "offset": 0, "partNumber": 1}],
+            "key": upload["key"], **progress,
+        }
     urls = [
         {
             "presignedUrl": _part_url(state, upload, n),
@@ -191,7 +201,108 @@ def s3_start(state: BlueBillywigState, filename: str | None, filesize: str | Non
         }
         for n in range(1, upload["parts"] + 1)
     ]
-    return {"chunks": upload["parts"], "presignedUrls": urls, "key": upload["key"], "uploadId": upload["s3UploadId"]}
+    return {"chunks": upload["parts"], "presignedUrls": urls, "key": upload["key"], "uploadId": upload["s3UploadId"], **progress}
+
+
+def _progress_urls(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, str]:
+    """``listPartsUrl`` and ``headObjectUrl`` (FACTS.md): presigned S3 ListParts and HeadObject for progress polling.
+
+    The PHP SDK GETs the first: 200 with the parts so far while the multipart upload is open, 404 once it is
+    completed (or for a single PUT, which has no multipart upload); then it HEADs the second: 200 = done.
+    """
+    s3 = state.ctx.s3
+    # A single PUT has no multipart upload: an upload id S3 does not know makes ListParts answer 404 at once.
+    upload_id = upload["s3UploadId"] or f"single-{upload['identifier']}"
+    return {
+        "listPartsUrl": s3.presign("list_parts", upload["bucket"], upload["key"], PRESIGN_SECONDS, UploadId=upload_id),
+        "headObjectUrl": s3.presign("head_object", upload["bucket"], upload["key"], PRESIGN_SECONDS),
+    }
+
+
+# -- direct S3 upload (/sapi/awsupload) ---------------------------------------------------------
+def aws_upload(state: BlueBillywigState, kind: str | None, clip_id: str | None) -> dict[str, Any]:
+    """``/sapi/awsupload?type=mediaclip&mediaclipId=``: where and how to PUT a file straight into S3.
+
+    The client uploads any object under ``path`` (the endpoint's bucket); it is linked to the clip by its
+    ``x-amz-meta-uploadidentifier`` or, without it, by being the first object under the path.
+    """
+    if kind not in (None, "", "mediaclip"):
+        raise BadRequestError(f"type must be mediaclip; got {kind!r}", "type")
+    target = _target_clip(state, clip_id, "mediaclipId")
+    upload = _new_upload(state, "aws", "", "application/octet-stream", 0, target, single=True)
+    upload["key"] = upload["key"].rsplit("/", 1)[0] + "/"
+    watch_for_object(state, upload["id"])
+    s3 = state.ctx.s3
+    return {
+        "accessKey": ACCESS_KEY_ID,
+        "acl": "private",
+        "currentDate": datetime.fromtimestamp(state.now(), tz=timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+        "uploadIdentifier": upload["identifier"],
+        "endpoint": f"{s3.url}/{upload['bucket']}",
+        "region": REGION,
+        "path": upload["key"],
+    }
+
+
+def watch_for_object(state: BlueBillywigState, upload_id: str) -> None:
+    """Look for an upload's object in S3 on the virtual clock, every S3_CHECK_SECONDS until the presign expires."""
+    state.db["meta"]["pending_puts"].append(upload_id)
+    state.ctx.scheduler.schedule(state.now() + S3_CHECK_SECONDS, lambda: check_for_object(state, upload_id))
+
+
+def _find_object(state: BlueBillywigState, upload: dict[str, Any]) -> tuple[str, int] | None:
+    """(key, size) of the upload's object if it is in S3 (network I/O: called without the lock)."""
+    s3 = state.ctx.s3
+    if upload["flow"] != "aws":
+        head = s3.head(upload["bucket"], upload["key"])
+        return None if head is None else (upload["key"], int(head["ContentLength"]))
+    found = None
+    for item in s3.iter_objects(upload["bucket"], upload["key"]):
+        head = s3.head(upload["bucket"], item["Key"]) or {}
+        identifier = (head.get("Metadata") or {}).get("uploadidentifier")
+        if identifier == upload["identifier"]:
+            return item["Key"], int(item["Size"])
+        if identifier is None and found is None:
+            found = (item["Key"], int(item["Size"]))
+    return found
+
+
+def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
+    """The scheduled check: find the object and probe it outside the lock, then ingest under it."""
+    with state.lock:
+        upload = state.db["uploads"].get(upload_id)
+        if upload is None or upload["status"] != "created" or upload_id not in state.db["meta"]["pending_puts"]:
+            return
+        upload = dict(upload)
+    found = _find_object(state, upload)
+    if found is None:
+        if state.now() < upload["created"] + PRESIGN_SECONDS:
+            state.ctx.scheduler.schedule(state.now() + S3_CHECK_SECONDS, lambda: check_for_object(state, upload_id))
+        return
+    key, size = found
+    info: MediaInfo | None = None
+    error = None
+    if upload["flow"] != "aws" and size != upload["length"]:
+        error = f"the object holds {size} bytes, {upload['length']} were announced"
+    else:
+        try:
+            info = _probe_object(state, upload["bucket"], key)
+        except ApiError as exc:
+            error = exc.message
+    with state.lock:
+        record = state.db["uploads"].get(upload_id)
+        if record is None or record["status"] != "created" or upload_id not in state.db["meta"]["pending_puts"]:
+            return
+        state.db["meta"]["pending_puts"].remove(upload_id)
+        if upload["flow"] == "aws":
+            record["key"] = key
+            record["filename"] = key.rsplit("/", 1)[-1]
+            record["length"] = size
+        if info is None or (record["clipid"] is not None and record["clipid"] not in state.db["mediaclips"]):
+            record["status"] = "failed"
+            record["error"] = error or "the mediaclip is gone"
+            return
+        _apply_ingest(state, record, info)
 
 
 def _s3_upload(state: BlueBillywigState, key: Any, s3_upload_id: Any) -> dict[str, Any]:
@@ -311,45 +422,37 @@ def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: 
     return ingest(state, upload)
 
 
-def poll_single_part_uploads(state: BlueBillywigState) -> None:
-    """Ingest single-PUT uploads (PHP/Node flow) whose object has appeared in S3."""
-    for upload_id in list(state.db["meta"]["pending_puts"]):
-        upload = state.db["uploads"].get(upload_id)
-        if upload is None or upload["status"] != "created":
-            state.db["meta"]["pending_puts"].remove(upload_id)
-            continue
-        head = state.ctx.s3.head(upload["bucket"], upload["key"])
-        if head is None:
-            continue
-        state.db["meta"]["pending_puts"].remove(upload_id)
-        if head["ContentLength"] != upload["length"]:
-            upload["status"] = "failed"
-            upload["error"] = f"the object holds {head['ContentLength']} bytes, {upload['length']} were announced"
-            continue
-        try:
-            ingest(state, upload)
-        except ApiError as exc:
-            upload["status"] = "failed"
-            upload["error"] = exc.message
-
-
-def ingest(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, Any]:
-    """Read the object back from S3, probe it, give the clip its file and start transcoding."""
+def _probe_object(state: BlueBillywigState, bucket: str, key: str) -> MediaInfo:
+    """Read an object back from S3 and probe it (ConflictError / 422 when it cannot be used)."""
     handle, path = tempfile.mkstemp(prefix="bb-ingest-", dir=os.environ.get("TMPDIR"))
     os.close(handle)
     try:
         try:
-            state.ctx.s3.download(upload["bucket"], upload["key"], path)
+            state.ctx.s3.download(bucket, key, path)
         except S3Error as exc:
             raise ConflictError(f"the uploaded object cannot be read from S3: {exc}") from None
         try:
-            info = probe_media(path)
+            return probe_media(path)
         except NotMediaError as exc:
-            upload["status"] = "failed"
-            upload["error"] = str(exc)
-            raise unprocessable(f"{upload['filename']} is not audio or video the transcoder can read: {exc}") from None
+            raise unprocessable(f"{key.rsplit('/', 1)[-1]} is not audio or video the transcoder can read: {exc}") from None
     finally:
         os.unlink(path)
+
+
+def ingest(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, Any]:
+    """Read the object back from S3, probe it, give the clip its file and start transcoding."""
+    try:
+        info = _probe_object(state, upload["bucket"], upload["key"])
+    except ApiError as exc:
+        if exc.status == 422:
+            upload["status"] = "failed"
+            upload["error"] = exc.message
+        raise
+    return _apply_ingest(state, upload, info)
+
+
+def _apply_ingest(state: BlueBillywigState, upload: dict[str, Any], info: MediaInfo) -> dict[str, Any]:
+    """Give the clip (a new one without a target) the probed file and start its transcoding job (no I/O)."""
     now = state.now()
     user = "upload"
     if upload["clipid"] is None:
