@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mockservers.core.emulator import Emulator, EmulatorConfig
+from mockservers.core.settings import ConfigError
 from mockservers.registry import PROVIDERS, create_emulator, provider
 from mockservers.s3 import S3Endpoint
 
@@ -119,7 +120,7 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         if s3 is not None:
             s3.stop()
         print(f"mockservers: cannot start: {exc}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, ConfigError) else 1  # a bad setting or world file is a usage error
     info: dict[str, Any] = {name: {"base_url": e.base_url, "credentials": e.credentials} for name, e in emulators.items()}
     if s3 is not None:
         info["s3"] = {"base_url": s3.url, "credentials": s3.info()}

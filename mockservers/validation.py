@@ -7,11 +7,14 @@ from urllib.parse import parse_qsl
 
 from mockservers.core.contracts import Violation, contract_set
 from mockservers.core.journal import Exchange
+from mockservers.registry import PROVIDERS, error_contract_of
 
 
 def exchange_violations(provider: str, exchanges: Iterable[Exchange], check_requests: bool = False) -> list[Violation]:
     """Violations among exchanges; fault-injected and dropped exchanges are skipped (a test asked for them)."""
     found: list[Violation] = []
+    # The error document is declared by the provider (Provider.error_contract); unregistered names keep the default.
+    error_contract = error_contract_of(provider) if provider in PROVIDERS else None
     for exchange in exchanges:
         if exchange.fault is not None or exchange.dropped:
             continue
@@ -21,7 +24,7 @@ def exchange_violations(provider: str, exchanges: Iterable[Exchange], check_requ
             # An emulator-side failure is only ever one a test asked for (a fault rule).
             found.append(Violation(f"{exchange.method} {exchange.path}", "status", "", f"server error {exchange.status}"))
             continue
-        contracts = contract_set("admin" if exchange.admin else provider)
+        contracts = contract_set("admin") if exchange.admin else contract_set(provider, error_contract)
         body = exchange.response_body
         if body.get("truncated") and _is_json(body.get("content_type", "")):
             found.append(Violation(f"{exchange.method} {exchange.path}", "response", "", "body too large to check"))

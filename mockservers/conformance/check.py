@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from importlib import import_module
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
@@ -22,6 +21,7 @@ import requests
 from mockservers.conformance.report import Report, endpoint_label
 from mockservers.core.contracts import contract_set
 from mockservers.core.journal import summarize_body
+from mockservers.registry import walk_of
 
 
 class Walk:
@@ -122,14 +122,8 @@ class Walk:
 
 
 def load_walk(provider: str) -> Callable[[Walk], None] | None:
-    """The provider's walk function, if it has one."""
-    try:
-        module = import_module(f"mockservers.{provider}.walk")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"mockservers.{provider}.walk":
-            return None
-        raise
-    return module.walk
+    """The provider's walk function, if it has one (Provider.walk, else its ``walk.walk``)."""
+    return walk_of(provider)
 
 
 def run_check(provider: str, base_url: str, credentials: dict[str, Any], read_only: bool = False) -> Report:

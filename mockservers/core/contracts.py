@@ -47,8 +47,10 @@ class Endpoint:
 class ContractSet:
     """Every schema of one provider with validators built once and reused."""
 
-    def __init__(self, provider: str, root: Path | None = None) -> None:
+    def __init__(self, provider: str, root: Path | None = None, error_contract: str | None = None) -> None:
         self.provider = provider
+        # The provider's error document (Provider.error_contract): what undocumented routes answer.
+        self.error_contract = error_contract or "error.json"
         self.root = (root or contracts_dir()) / provider
         index = json.loads((self.root / "endpoints.json").read_text())
         self.index: dict[str, Any] = index
@@ -130,10 +132,10 @@ class ContractSet:
         if endpoint is None:
             # Undocumented routes answer the provider's not-found/wrong-verb error.
             endpoint_name = f"{method} {path}"
-            if status in (404, 405) and "error.json" in self._schemas:
+            if status in (404, 405) and self.error_contract in self._schemas:
                 if method.upper() == "HEAD":
                     return []
-                return self.check("error.json", response_json, endpoint_name, "response") if has_body else []
+                return self.check(self.error_contract, response_json, endpoint_name, "response") if has_body else []
             return [Violation(endpoint_name, "route", "", "no contract covers this route")]
         name = f"{endpoint.method} {endpoint.path}"
         found: list[Violation] = []
@@ -154,6 +156,6 @@ class ContractSet:
 
 
 @cache
-def contract_set(provider: str) -> ContractSet:
-    """The process-wide, loaded-once contracts of one provider."""
-    return ContractSet(provider)
+def contract_set(provider: str, error_contract: str | None = None) -> ContractSet:
+    """The process-wide, loaded-once contracts of one provider (``error_contract``: Provider.error_contract)."""
+    return ContractSet(provider, error_contract=error_contract)

@@ -9,7 +9,6 @@ answer against the contracts.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 import pytest
@@ -20,7 +19,7 @@ from hypothesis import strategies as st
 
 from mockservers.core.emulator import Emulator
 from mockservers.core.openapi import openapi_copy
-from mockservers.registry import PROVIDERS
+from mockservers.registry import PROVIDERS, authenticate_of
 
 EXAMPLES_PER_OPERATION = 12
 CASE_COUNTS: dict[str, dict[str, int]] = {}
@@ -40,8 +39,7 @@ def test_fuzz_emulator(provider: str, request: pytest.FixtureRequest) -> None:
     document["servers"] = [{"url": emulator.base_url}]
     schema = schemathesis.openapi.from_dict(document)
     session = requests.Session()
-    walk = import_module(f"mockservers.{provider}.walk")
-    walk.authenticate(session, emulator.base_url, emulator.credentials)
+    authenticate_of(provider)(session, emulator.base_url, emulator.credentials)
     known = _known_ids(emulator)
     counts = CASE_COUNTS.setdefault(provider, {"operations": 0, "cases": 0, "2xx": 0, "4xx": 0})
     for result in schema.get_all_operations():
