@@ -7,6 +7,7 @@ from typing import Any
 
 from mockservers.bluebillywig.state import BlueBillywigState
 from mockservers.core.errors import BadRequestError, NotFoundError
+from mockservers.core.views import int_value
 
 ASSET_STATUSES = ("active", "inactive")
 NUMBER_FIELDS = ("length", "width", "height", "bandwidth", "filesize")
@@ -18,12 +19,8 @@ _MEDIATYPE = re.compile(r"^[A-Z0-9]+(_[A-Z0-9]+)*$")
 
 
 def _number(where: str, value: Any) -> int:
-    # The seed's assets carry numbers as strings ("length": "30"); both forms are read.
-    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit())):
-        raise BadRequestError(f"{where} must be a non-negative integer (or a string of digits); got {value!r}", where)
-    if int(value) < 0:
-        raise BadRequestError(f"{where} must be a non-negative integer; got {value!r}", where)
-    return int(value)
+    # The seed's assets carry numbers as strings ("length": "30"); the kit's int_value reads both forms.
+    return int_value(value, where, 0, 10**15)
 
 
 def _milliseconds(where: str, value: Any) -> str:

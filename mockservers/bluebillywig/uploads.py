@@ -23,6 +23,7 @@ from mockservers.bluebillywig.renditions import display_aspect
 from mockservers.bluebillywig.world import new_clip_record
 from mockservers.core.errors import ApiError, BadRequestError, ConflictError, NotFoundError
 from mockservers.core.media import MediaInfo, NotMediaError, probe_media
+from mockservers.core.views import int_value
 from mockservers.s3 import ACCESS_KEY_ID, REGION, S3Error
 
 if TYPE_CHECKING:
@@ -361,8 +362,7 @@ def _parts(value: Any, name: str) -> dict[int, str]:
             raise BadRequestError(f"{where} must be an object with PartNumber and ETag", where)
         number, etag = part.get("PartNumber"), part.get("ETag")
         # The Node SDK sends PartNumber as a string read from the presigned URL.
-        if isinstance(number, bool) or not (isinstance(number, int) or (isinstance(number, str) and number.isascii() and number.isdigit())):
-            raise BadRequestError(f"{where}.PartNumber must be a part number; got {number!r}", f"{where}.PartNumber")
+        number = int_value(number, f"{where}.PartNumber", 1, 10000)
         if not isinstance(etag, str) or not etag.strip('"'):
             raise BadRequestError(f"{where}.ETag must be the ETag S3 answered for the part", f"{where}.ETag")
         if int(number) in out:

@@ -41,7 +41,7 @@ def test_sort_any_case(bb, sort) -> None:
         ({"sort": "colour asc"}, "cannot sort on 'colour'"),
         ({"sort": "title sideways"}, "asc or desc"),
         ({"limit": "many"}, "limit must be an integer"),
-        ({"limit": "5000"}, "limit must be an integer between 0 and 1000"),
+        ({"limit": "5000"}, "limit must be an integer from 0 to 1000"),
         ({"offset": "-1"}, "offset"),
         ({"q": "title:(coffee"}, "missing ')'"),
         ({"q": 'title:"coffee'}, "unterminated quoted phrase"),

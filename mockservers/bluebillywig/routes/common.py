@@ -6,18 +6,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, g, request
+from flask import g, request
 
 from mockservers.bluebillywig.state import BlueBillywigState
-from mockservers.core import fidelity
+from mockservers.core import fidelity, views
 from mockservers.core.errors import BadRequestError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def state() -> BlueBillywigState:
-    """The emulator's Blue Billywig state."""
-    return current_app.extensions["mockservers"].state
+    """The emulator's Blue Billywig state (the kit's ``views.state``, typed)."""
+    found: BlueBillywigState = views.state()
+    return found
 
 
 def authenticated(view: F) -> F:
@@ -105,16 +106,3 @@ def args() -> tuple[dict[str, str], dict[str, list[str]]]:
     """Query parameters: first values, and every value per name."""
     multi = {name: request.args.getlist(name) for name in request.args}
     return {name: values[0] for name, values in multi.items()}, multi
-
-
-def flag(name: str) -> bool:
-    """A boolean query parameter (``true``/``1``/``yes``; booleans arrive as strings, FACTS.md)."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return False
-    lowered = raw.lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise BadRequestError(f"{name} must be true or false; got {raw!r}", name)

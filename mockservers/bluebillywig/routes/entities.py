@@ -6,7 +6,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from mockservers.bluebillywig import entities
 from mockservers.bluebillywig.routes.common import authenticated, json_body, state
-from mockservers.core.params import query_int
+from mockservers.core.views import query_int
 
 entity_routes = Blueprint("bluebillywig_entities", __name__, url_prefix="/sapi")
 # Explicit rules per entity (no converter tables), so routes and contracts name the same paths.

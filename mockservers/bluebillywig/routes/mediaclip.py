@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from mockservers.bluebillywig import clips
-from mockservers.bluebillywig.routes.common import args, authenticated, flag, json_body, state, warn_method
+from mockservers.bluebillywig.routes.common import args, authenticated, json_body, state, warn_method
 from mockservers.bluebillywig.serializers import clip_json, list_json, version_json
+from mockservers.core.views import query_flag
 
 mediaclip = Blueprint("bluebillywig_mediaclip", __name__, url_prefix="/sapi/mediaclip")
 
@@ -51,7 +52,7 @@ def delete_by_sourceid(user: str) -> Response:
     """DELETE ?q=sourceid:"..." [&purge=true]."""
     st = state()
     clip = st.clip_by_sourceid(clips.sourceid_of_query(request.args.get("q")))
-    return jsonify(clips.delete(st, clip, flag("purge"), user))
+    return jsonify(clips.delete(st, clip, bool(query_flag("purge")), user))
 
 
 @mediaclip.get("/<clip_id>")
@@ -80,7 +81,7 @@ def update_mediaclip(clip_id: str, user: str) -> Response:
 def delete_mediaclip(clip_id: str, user: str) -> Response:
     """Soft delete, or ?purge=true for good."""
     st = state()
-    return jsonify(clips.delete(st, st.clip(clip_id), flag("purge"), user))
+    return jsonify(clips.delete(st, st.clip(clip_id), bool(query_flag("purge")), user))
 
 
 @mediaclip.route("/<clip_id>/publish", methods=["PUT", "POST", "GET"])
