@@ -282,12 +282,13 @@ def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
         return
     key, size = found
     info: MediaInfo | None = None
+    blob_key = ""
     error = None
     if upload["flow"] != "aws" and size != upload["length"]:
         error = f"the object holds {size} bytes, {upload['length']} were announced"
     else:
         try:
-            info = _probe_object(state, upload["bucket"], key)
+            info, blob_key = _probe_object(state, upload["bucket"], key)
         except ApiError as exc:
             error = exc.message
     with state.lock:
@@ -303,7 +304,7 @@ def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
             record["status"] = "failed"
             record["error"] = error or "the mediaclip is gone"
             return
-        _apply_ingest(state, record, info)
+        _apply_ingest(state, record, info, blob_key)
 
 
 def _s3_upload(state: BlueBillywigState, key: Any, s3_upload_id: Any) -> dict[str, Any]:
@@ -422,8 +423,11 @@ def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: 
     return ingest(state, upload)
 
 
-def _probe_object(state: BlueBillywigState, bucket: str, key: str) -> MediaInfo:
-    """Read an object back from S3 and probe it (ConflictError / 422 when it cannot be used)."""
+def _probe_object(state: BlueBillywigState, bucket: str, key: str) -> tuple[MediaInfo, str]:
+    """Read an object back from S3 and probe it; its info and the blob keeping it as the clip's media source.
+
+    ConflictError when it cannot be read, 422 when it is not media.
+    """
     handle, path = tempfile.mkstemp(prefix="bb-ingest-", dir=os.environ.get("TMPDIR"))
     os.close(handle)
     try:
@@ -432,9 +436,12 @@ def _probe_object(state: BlueBillywigState, bucket: str, key: str) -> MediaInfo:
         except S3Error as exc:
             raise ConflictError(f"the uploaded object cannot be read from S3: {exc}") from None
         try:
-            return probe_media(path)
+            info = probe_media(path)
         except NotMediaError as exc:
             raise unprocessable(f"{key.rsplit('/', 1)[-1]} is not audio or video the transcoder can read: {exc}") from None
+        with open(path, "rb") as handle_in:
+            blob = state.ctx.blobs.put_stream(handle_in)
+        return info, blob.key
     finally:
         os.unlink(path)
 
@@ -442,16 +449,16 @@ def _probe_object(state: BlueBillywigState, bucket: str, key: str) -> MediaInfo:
 def ingest(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, Any]:
     """Read the object back from S3, probe it, give the clip its file and start transcoding."""
     try:
-        info = _probe_object(state, upload["bucket"], upload["key"])
+        info, blob_key = _probe_object(state, upload["bucket"], upload["key"])
     except ApiError as exc:
         if exc.status == 422:
             upload["status"] = "failed"
             upload["error"] = exc.message
         raise
-    return _apply_ingest(state, upload, info)
+    return _apply_ingest(state, upload, info, blob_key)
 
 
-def _apply_ingest(state: BlueBillywigState, upload: dict[str, Any], info: MediaInfo) -> dict[str, Any]:
+def _apply_ingest(state: BlueBillywigState, upload: dict[str, Any], info: MediaInfo, blob_key: str) -> dict[str, Any]:
     """Give the clip (a new one without a target) the probed file and start its transcoding job (no I/O)."""
     now = state.now()
     user = "upload"
@@ -470,7 +477,7 @@ def _apply_ingest(state: BlueBillywigState, upload: dict[str, Any], info: MediaI
         originalfilename=upload["filename"],
         length=int(round(info.duration_ms / 1000)),
         width=width, height=height, originalWidth=width, originalHeight=height, dar=display_aspect(width, height),
-        ingested=True, transcoded=False, updated=now,
+        ingested=True, transcoded=False, updated=now, sourceBlob=blob_key,
     )
     clip["job"] = {
         "id": state.next_id("job"),
