@@ -15,14 +15,16 @@ import math
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from mockservers.bluebillywig.entities import create as create_entity
 from mockservers.bluebillywig.errors import unprocessable
-from mockservers.bluebillywig.renditions import display_aspect
+from mockservers.bluebillywig.renditions import display_aspect, media_dir, thumbnails
 from mockservers.bluebillywig.world import new_clip_record
 from mockservers.core.errors import ApiError, BadRequestError, ConflictError, NotFoundError
-from mockservers.core.media import MediaInfo, NotMediaError, probe_media
+from mockservers.core.media import MediaInfo, NotImageError, NotMediaError, probe_image, probe_media
 from mockservers.core.views import int_value
 from mockservers.s3 import ACCESS_KEY_ID, REGION, S3Error
 
@@ -166,7 +168,9 @@ def tus_complete(state: BlueBillywigState, upload_id: str, body: Any) -> dict[st
     upload = tus_upload(state, upload_id)
     parts = body.get("parts") if isinstance(body, dict) else body
     clip = complete_multipart(state, upload, parts, "parts")
-    return {"success": True, "tusUploadId": upload["id"], "key": upload["key"], "mediaclipId": clip["id"], "size": upload["length"]}
+    # A subtitle uploaded without a clip belongs to none: the answer then names no mediaclipId.
+    linked = {"mediaclipId": clip["id"]} if clip is not None else {}
+    return {"success": True, "tusUploadId": upload["id"], "key": upload["key"], **linked, "size": upload["length"]}
 
 
 def tus_abort(state: BlueBillywigState, upload_id: str) -> None:
@@ -281,14 +285,13 @@ def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
             state.ctx.scheduler.schedule(state.now() + S3_CHECK_SECONDS, lambda: check_for_object(state, upload_id))
         return
     key, size = found
-    info: MediaInfo | None = None
-    blob_key = ""
+    probed: Probed | None = None
     error = None
     if upload["flow"] != "aws" and size != upload["length"]:
         error = f"the object holds {size} bytes, {upload['length']} were announced"
     else:
         try:
-            info, blob_key = _probe_object(state, upload["bucket"], key)
+            probed = _probe_object(state, upload, key)
         except ApiError as exc:
             error = exc.message
     with state.lock:
@@ -300,11 +303,11 @@ def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
             record["key"] = key
             record["filename"] = key.rsplit("/", 1)[-1]
             record["length"] = size
-        if info is None or (record["clipid"] is not None and record["clipid"] not in state.db["mediaclips"]):
+        if probed is None or (record["clipid"] is not None and record["clipid"] not in state.db["mediaclips"]):
             record["status"] = "failed"
             record["error"] = error or "the mediaclip is gone"
             return
-        _apply_ingest(state, record, info, blob_key)
+        _apply_ingest(state, record, probed)
 
 
 def _s3_upload(state: BlueBillywigState, key: Any, s3_upload_id: Any) -> dict[str, Any]:
@@ -329,7 +332,8 @@ def s3_complete(state: BlueBillywigState, body: Any, clipid: str | None) -> dict
             raise BadRequestError(f"clipid {clipid} differs from the clip the upload was started for ({upload['clipid']})", "clipid")
         upload["clipid"] = target
     clip = complete_multipart(state, upload, body.get("s3Parts"), "s3Parts")
-    return {"success": True, "key": upload["key"], "mediaclipId": clip["id"], "size": upload["length"]}
+    linked = {"mediaclipId": clip["id"]} if clip is not None else {}
+    return {"success": True, "key": upload["key"], **linked, "size": upload["length"]}
 
 
 def s3_abort(state: BlueBillywigState, key: str | None, s3_upload_id: str | None) -> dict[str, Any]:
@@ -385,7 +389,7 @@ def _stored_parts(state: BlueBillywigState, upload: dict[str, Any]) -> dict[int,
         marker = page["NextPartNumberMarker"]
 
 
-def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: Any, name: str) -> dict[str, Any]:
+def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: Any, name: str) -> dict[str, Any] | None:
     """Check the client's parts against S3, complete the upload, ingest; the clip it went to."""
     if upload["status"] != "created":
         raise ConflictError(f"upload {upload['identifier']} is already {upload['status']}")
@@ -423,53 +427,149 @@ def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: 
     return ingest(state, upload)
 
 
-def _probe_object(state: BlueBillywigState, bucket: str, key: str) -> tuple[MediaInfo, str]:
-    """Read an object back from S3 and probe it; its info and the blob keeping it as the clip's media source.
+IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"})
+SUBTITLE_TYPES = frozenset({"text/vtt", "application/x-subrip", "text/srt"})
+DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "odt", "txt"})
 
-    ConflictError when it cannot be read, 422 when it is not media.
+
+@dataclass(frozen=True)
+class Probed:
+    """What an uploaded object turned out to be: category (av, image, subtitle, document) and its facts."""
+
+    category: str
+    blob_key: str
+    size: int
+    extension: str
+    info: MediaInfo | None = None
+    width: int = 0
+    height: int = 0
+
+
+def upload_category(filetype: str, filename: str) -> str:
+    """av, image, subtitle or document, from the declared type and the file name (the Python SDK's upload_file)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if filetype.startswith("image/") or extension in IMAGE_EXTENSIONS:
+        return "image"
+    if filetype in SUBTITLE_TYPES or extension in ("srt", "vtt"):
+        return "subtitle"
+    if filetype.startswith("application/pdf") or filetype.startswith("application/vnd.") or extension in DOCUMENT_EXTENSIONS:
+        return "document"
+    return "av"
+
+
+def _check_subtitle(path: str, name: str) -> None:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read(1 << 20)
+    except (UnicodeDecodeError, OSError):
+        raise unprocessable(f"{name} is not a subtitle file: it is not UTF-8 text") from None
+    if "-->" not in text:
+        raise unprocessable(f"{name} is not a subtitle file: no cue (no '-->' timing line)")
+
+
+def _probe_object(state: BlueBillywigState, upload: dict[str, Any], key: str) -> Probed:
+    """Read an object back from S3 and check it for its category; the blob keeps it as the media source.
+
+    ConflictError when it cannot be read, 422 when it is not what it claims to be.
     """
+    name = key.rsplit("/", 1)[-1]
+    category = upload_category(upload["filetype"], upload["filename"] or name)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
     handle, path = tempfile.mkstemp(prefix="bb-ingest-", dir=os.environ.get("TMPDIR"))
     os.close(handle)
     try:
         try:
-            state.ctx.s3.download(bucket, key, path)
+            size = state.ctx.s3.download(upload["bucket"], key, path)
         except S3Error as exc:
             raise ConflictError(f"the uploaded object cannot be read from S3: {exc}") from None
-        try:
-            info = probe_media(path)
-        except NotMediaError as exc:
-            raise unprocessable(f"{key.rsplit('/', 1)[-1]} is not audio or video the transcoder can read: {exc}") from None
+        info = None
+        width = height = 0
+        if category == "image":
+            try:
+                image = probe_image(path)
+            except NotImageError as exc:
+                raise unprocessable(f"{name} is not an image Blue Billywig can read: {exc}") from None
+            width, height, extension = image.width, image.height, image.extension
+        elif category == "subtitle":
+            _check_subtitle(path, name)
+        elif category == "av":
+            try:
+                info = probe_media(path)
+            except NotMediaError as exc:
+                raise unprocessable(f"{name} is not audio or video the transcoder can read: {exc}") from None
         with open(path, "rb") as handle_in:
             blob = state.ctx.blobs.put_stream(handle_in)
-        return info, blob.key
+        return Probed(category, blob.key, size, extension, info, width, height)
     finally:
         os.unlink(path)
 
 
-def ingest(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, Any]:
-    """Read the object back from S3, probe it, give the clip its file and start transcoding."""
+def ingest(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, Any] | None:
+    """Read the object back from S3, check it, and give it to its clip (or subtitle); the clip, if any."""
     try:
-        info, blob_key = _probe_object(state, upload["bucket"], upload["key"])
+        probed = _probe_object(state, upload, upload["key"])
     except ApiError as exc:
         if exc.status == 422:
             upload["status"] = "failed"
             upload["error"] = exc.message
         raise
-    return _apply_ingest(state, upload, info, blob_key)
+    return _apply_ingest(state, upload, probed)
 
 
-def _apply_ingest(state: BlueBillywigState, upload: dict[str, Any], info: MediaInfo, blob_key: str) -> dict[str, Any]:
-    """Give the clip (a new one without a target) the probed file and start its transcoding job (no I/O)."""
+def _target(state: BlueBillywigState, upload: dict[str, Any], now: float, user: str) -> dict[str, Any]:
+    if upload["clipid"] is not None:
+        return state.clip(upload["clipid"])
+    clip = new_clip_record(state, state.next_id("clip"), now, user)
+    clip["title"] = os.path.splitext(upload["filename"])[0]
+    state.db["mediaclips"][clip["id"]] = clip
+    state.record_version(clip, "create", user)
+    upload["clipid"] = clip["id"]
+    return clip
+
+
+def _apply_still(state: BlueBillywigState, upload: dict[str, Any], probed: Probed, now: float, user: str) -> dict[str, Any]:
+    """An image or document becomes its clip's file at once (nothing to transcode)."""
+    clip = _target(state, upload, now, user)
+    directory = media_dir(state.publication["shortname"], now)
+    width, height = probed.width, probed.height
+    clip.update(
+        mediatype=probed.category, originalfilename=upload["filename"], length=0,
+        width=width, height=height, originalWidth=width, originalHeight=height, dar=display_aspect(width, height),
+        ingested=True, transcoded=True, updated=now, sourceBlob=probed.blob_key, job=None,
+        src=f"{directory}/{clip['id']}.{probed.extension}", sourceMime=upload["filetype"],
+    )
+    clip["thumbnails"] = thumbnails(directory, clip["id"], int(now * 1000), width, height)[:1]
+    upload["status"] = "completed"
+    upload["size"] = probed.size
+    state.record_version(clip, "upload", user)
+    return clip
+
+
+def _apply_subtitle(state: BlueBillywigState, upload: dict[str, Any], probed: Probed, now: float, user: str) -> dict[str, Any] | None:
+    """A subtitle file becomes a subtitle entity (of the clip named in the upload, if any)."""
+    clip = state.clip(upload["clipid"]) if upload["clipid"] is not None else None
+    record = create_entity(state, "subtitle", {
+        "name": os.path.splitext(upload["filename"])[0], "mediaclipid": clip["id"] if clip else None,
+    }, user)
+    record["props"]["src"] = f"{media_dir(state.publication['shortname'], now)}/subtitle-{record['id']}.{probed.extension}"
+    record["sourceBlob"] = probed.blob_key
+    upload["status"] = "completed"
+    upload["size"] = probed.size
+    return clip
+
+
+def _apply_ingest(state: BlueBillywigState, upload: dict[str, Any], probed: Probed) -> dict[str, Any] | None:
+    """Give the probed file to its clip (a new one without a target) and start transcoding (no I/O)."""
     now = state.now()
     user = "upload"
-    if upload["clipid"] is None:
-        clip = new_clip_record(state, state.next_id("clip"), now, user)
-        clip["title"] = os.path.splitext(upload["filename"])[0]
-        state.db["mediaclips"][clip["id"]] = clip
-        state.record_version(clip, "create", user)
-        upload["clipid"] = clip["id"]
-    else:
-        clip = state.clip(upload["clipid"])
+    if probed.category in ("image", "document"):
+        return _apply_still(state, upload, probed, now, user)
+    if probed.category == "subtitle":
+        return _apply_subtitle(state, upload, probed, now, user)
+    info = probed.info
+    assert info is not None  # av uploads are always probed
+    blob_key = probed.blob_key
+    clip = _target(state, upload, now, user)
     width = info.frame_width or 0 if info.has_video else 0
     height = info.frame_height or 0 if info.has_video else 0
     clip.update(

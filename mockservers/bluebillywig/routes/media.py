@@ -19,7 +19,8 @@ from mockservers.core.errors import BadRequestError, NotFoundError
 
 media_routes = Blueprint("bluebillywig_media", __name__)
 _ASSET = re.compile(r"^asset-(?P<clip>\d+)-(?P<asset>\d+)\.(?P<ext>mp4|mp3)$")
-_CLIP = re.compile(r"^(?P<clip>\d+)\.(?P<ext>mp4|mp3)$")
+_CLIP = re.compile(r"^(?P<clip>\d+)\.(?P<ext>\w+)$")
+_SUBTITLE = re.compile(r"^subtitle-(?P<id>\d+)\.(?P<ext>\w+)$")
 _THUMB = re.compile(r"^(?P<clip>\d+)-(?P<stamp>\d+)\.jpg$")
 MIME = {"mp4": "video/mp4", "mp3": "audio/mpeg", "jpg": "image/jpeg", "webp": "image/webp"}
 
@@ -29,10 +30,11 @@ class Wanted:
     """What to make: the source file and the kind and size of the output."""
 
     source: str
-    kind: str  # mp4 | mp3 | image
+    kind: str  # mp4 | mp3 | image | file (served as stored, with ``mime``)
     width: int
     height: int
     fraction: float = 0.0
+    mime: str = ""
 
 
 def _source(st: BlueBillywigState, clip: dict[str, Any]) -> str:
@@ -52,8 +54,22 @@ def _rendition(st: BlueBillywigState, clip: dict[str, Any], asset: dict[str, Any
     return Wanted(_source(st, clip), kind, int(asset["width"]), int(asset["height"]))
 
 
+def _stored(st: BlueBillywigState, blob_key: str | None, mime: str, path: str) -> Wanted:
+    blob = st.ctx.blobs.get(blob_key) if blob_key else None
+    if blob is None:
+        raise NotFoundError(f"no media file {path}")
+    return Wanted(blob.path, "file", 0, 0, mime=mime)
+
+
 def _wanted_media(st: BlueBillywigState, path: str) -> Wanted:
     name = path.rsplit("/", 1)[-1]
+    subtitle = _SUBTITLE.match(name)
+    if subtitle:
+        record = st.db["entities"].get(subtitle["id"])
+        if record is None or record["kind"] != "subtitle" or record["props"].get("src") != path:
+            raise NotFoundError(f"no media file {path}")
+        mime = "text/vtt" if name.endswith(".vtt") else "application/x-subrip"
+        return _stored(st, record.get("sourceBlob"), mime, path)
     for pattern in (_ASSET, _CLIP, _THUMB):
         match = pattern.match(name)
         if match:
@@ -66,6 +82,10 @@ def _wanted_media(st: BlueBillywigState, path: str) -> Wanted:
         if asset is None or asset["src"] != path:
             raise NotFoundError(f"no media file {path}")
         return _rendition(st, clip, asset)
+    if pattern is _CLIP and clip["mediatype"] in ("image", "document"):
+        if clip["src"] != path:
+            raise NotFoundError(f"no media file {path}")
+        return _stored(st, clip.get("sourceBlob"), clip.get("sourceMime") or "application/octet-stream", path)
     if pattern is _CLIP:
         if clip["src"] != path or not clip["assets"] or clip["assets"][0] not in st.db["mediaassets"]:
             raise NotFoundError(f"no media file {path}")
@@ -84,6 +104,9 @@ def _within(width: int, height: int) -> tuple[int, int]:
 
 
 def _make(wanted: Wanted, webp: bool = False) -> Response:
+    if wanted.kind == "file":
+        with open(wanted.source, "rb") as stored:
+            return Response(stored.read(), mimetype=wanted.mime)
     if wanted.kind == "mp4":
         data, mime = media.video_rendition(wanted.source, wanted.width, wanted.height), MIME["mp4"]
     elif wanted.kind == "mp3":
