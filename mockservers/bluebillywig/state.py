@@ -6,7 +6,7 @@ import copy
 import json
 from typing import Any
 
-from mockservers.bluebillywig import auth, renditions
+from mockservers.bluebillywig import auth, renditions, uploads
 from mockservers.bluebillywig.world import build_world
 from mockservers.core.errors import NotFoundError
 from mockservers.core.paths import fixtures_dir
@@ -30,6 +30,11 @@ class BlueBillywigState(BaseState):
     def build_world(self) -> None:
         """Publication, keys and a few hundred seeded clips (Faker with the seed)."""
         build_world(self)
+
+    def after_load(self) -> None:
+        """Scheduled events do not survive a snapshot: look again for the objects of uploads still open."""
+        for upload_id in self.db["meta"].get("pending_puts", []):
+            uploads.schedule_check(self, upload_id)
 
     def credentials(self) -> dict[str, Any]:
         """The demo key as clients take it (``shared_secret`` = ``{keyId}-{secret}``) and the S3 endpoint."""

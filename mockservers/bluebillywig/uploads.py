@@ -252,6 +252,11 @@ def aws_upload(state: BlueBillywigState, kind: str | None, clip_id: str | None) 
 def watch_for_object(state: BlueBillywigState, upload_id: str) -> None:
     """Look for an upload's object in S3 on the virtual clock, every S3_CHECK_SECONDS until the presign expires."""
     state.db["meta"]["pending_puts"].append(upload_id)
+    schedule_check(state, upload_id)
+
+
+def schedule_check(state: BlueBillywigState, upload_id: str) -> None:
+    """The next look for an upload's object, S3_CHECK_SECONDS ahead on the virtual clock."""
     state.ctx.scheduler.schedule(state.now() + S3_CHECK_SECONDS, lambda: check_for_object(state, upload_id))
 
 
@@ -282,7 +287,7 @@ def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
     found = _find_object(state, upload)
     if found is None:
         if state.now() < upload["created"] + PRESIGN_SECONDS:
-            state.ctx.scheduler.schedule(state.now() + S3_CHECK_SECONDS, lambda: check_for_object(state, upload_id))
+            schedule_check(state, upload_id)
         return
     key, size = found
     probed: Probed | None = None

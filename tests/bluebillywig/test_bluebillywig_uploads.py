@@ -232,3 +232,16 @@ def test_aws_direct_upload_is_linked_by_upload_identifier(bluebillywig, bb) -> N
     bluebillywig.clock.advance(5)
     assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()["assets"]
     assert_error(bb.get("/sapi/awsupload", params={"type": "playlist"}), 400, "type")
+
+
+def test_open_single_put_is_still_noticed_after_a_snapshot_restore(bluebillywig, bb) -> None:
+    bluebillywig.clock.freeze()
+    clip = create_clip(bb)
+    params = {"filename": "small.mov", "filesize": SMALL_MOV.stat().st_size, "clipid": clip["id"]}
+    body = bb.get("/sapi/mediaclip/0/upload", params=params).json()
+    snapshot = bluebillywig.state.snapshot()
+    bluebillywig.scheduler.clear()  # what survives a snapshot is data, not events
+    bluebillywig.state.restore(snapshot)
+    assert requests.put(body["presignedUrls"][0]["presignedUrl"], data=SMALL_MOV.read_bytes(), timeout=30).status_code == 200
+    bluebillywig.clock.advance(2)
+    assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()["originalfilename"] == "small.mov"
