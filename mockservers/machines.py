@@ -43,7 +43,6 @@ class EmulatorMachine(RuleBasedStateMachine):
         emulator.clock.freeze()
         self.session = requests.Session()
         self.base_url = emulator.base_url
-        self.token_renewals = 0
 
     def url(self, path: str) -> str:
         """Absolute URL on the emulator (absolute URLs pass through)."""
@@ -64,7 +63,6 @@ class EmulatorMachine(RuleBasedStateMachine):
         answer = self.session.request(method, self.url(path), **kwargs)
         if answer.status_code == 401 and retry:
             self.check_unauthorized(answer)
-            self.token_renewals += 1
             self.client_login()
             answer = self.session.request(method, self.url(path), **kwargs)
         assert answer.status_code in expect, f"{method} {path}: {answer.status_code} {answer.text[:200]}"

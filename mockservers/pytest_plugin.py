@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,6 +49,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="check every exchange with an emulator against the provider's contracts",
     )
     group.addoption(
+        "--mockservers-record",
+        default=None,
+        metavar="DIR",
+        help="append every test's exchanges with the emulators to DIR/<provider>-<worker>.jsonl (for verify-journal)",
+    )
+    group.addoption(
         "--mockservers-strict",
         action="store_true",
         default=None,
@@ -55,6 +62,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     parser.addini("mockservers_validate_contracts", "check every exchange against contracts", type="bool", default=False)
     parser.addini("mockservers_strict", "fail tests whose exchanges carry fidelity warnings", type="bool", default=False)
+    parser.addini("mockservers_record_dir", "directory to record exchanges to as JSON lines (see --mockservers-record)", default="")
     parser.addini("mockservers_host", "interface the emulators bind (default 127.0.0.1)", default="127.0.0.1")
 
 
@@ -99,6 +107,16 @@ def _validate_enabled(config: pytest.Config) -> bool:
     return bool(option) if option is not None else bool(config.getini("mockservers_validate_contracts"))
 
 
+def _record(config: pytest.Config, name: str, emulator: Emulator) -> None:
+    """Append the test's exchanges to the record directory, one file per provider and xdist worker."""
+    folder = config.getoption("--mockservers-record") or config.getini("mockservers_record_dir")
+    if not folder:
+        return
+    path = Path(str(folder))
+    path.mkdir(parents=True, exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with (path / f"{name}-{worker}.jsonl").open("a") as out:
+        out.write(emulator.journal.export_jsonl(include_admin=False))
 def _strict_enabled(config: pytest.Config) -> bool:
     option = config.getoption("--mockservers-strict")
     return bool(option) if option is not None else bool(config.getini("mockservers_strict"))
@@ -161,6 +179,7 @@ def _handle_fixture(name: str) -> Any:
         emulator: Emulator = request.getfixturevalue(f"{name}_server")
         emulator.reset()
         yield emulator
+        _record(request.config, name, emulator)
         problems: list[str] = []
         if _strict_enabled(request.config):
             warnings = check_warnings(emulator)

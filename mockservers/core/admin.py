@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -10,14 +10,12 @@ from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError
 from mockservers.core.faults import FaultSpecError, parse_rule
 from mockservers.core.openapi import openapi_copy
-
-if TYPE_CHECKING:
-    from mockservers.core.emulator import Emulator
+from mockservers.core.protocols import EmulatorLike
 
 admin_blueprint = Blueprint("mockservers_admin", __name__, url_prefix="/__admin")
 
 
-def _emulator() -> Emulator:
+def _emulator() -> EmulatorLike:
     return current_app.extensions["mockservers"]
 
 
@@ -49,7 +47,8 @@ def openapi() -> Response:
     """The provider's OpenAPI 3.1 document, assembled from its contracts."""
     emulator = _emulator()
     document = openapi_copy(emulator.provider.name, emulator.provider.title)
-    document["servers"] = [{"url": request.host_url.rstrip("/"), "description": "this emulator"}]
+    here = {"url": request.host_url.rstrip("/"), "description": "this emulator"}
+    document["servers"] = [here] + [s for s in document.get("servers", []) if s.get("url") != here["url"]]
     return jsonify(document)
 
 

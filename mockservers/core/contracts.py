@@ -68,7 +68,7 @@ class ContractSet:
         self._schemas: dict[str, dict[str, Any]] = {}
         resources = []
         for file in sorted(self.root.glob("*.json")):
-            if file.name == "endpoints.json":
+            if file.name in NOT_SCHEMAS:
                 continue
             schema = json.loads(file.read_text())
             self._schemas[file.name] = schema
@@ -116,6 +116,22 @@ class ContractSet:
         ordered = [best_match(errors)] + [e for e in errors if e is not best_match(errors)]
         return [Violation(endpoint, part, e.json_path.replace("$", "", 1).replace(".", "/"), e.message, e.instance) for e in ordered]
 
+    def check_request(self, method: str, path: str, request_json: Any = None, query: dict[str, str] | None = None) -> list[Violation]:
+        """Check a request alone (before it is answered): route, JSON body and query."""
+        endpoint = self.endpoint_for(method, path)
+        if endpoint is None:
+            return [Violation(f"{method} {path}", "route", "", "no contract covers this route")]
+        return self._request_violations(endpoint, request_json, query)
+
+    def _request_violations(self, endpoint: Endpoint, request_json: Any, query: dict[str, str] | None) -> list[Violation]:
+        name = f"{endpoint.method} {endpoint.path}"
+        found: list[Violation] = []
+        if endpoint.request and request_json is not None:
+            found += self.check(endpoint.request, request_json, name, "request")
+        if endpoint.query and query is not None:
+            found += self.check(endpoint.query, query, name, "query")
+        return found
+
     def check_exchange(
         self,
         method: str,
@@ -138,12 +154,7 @@ class ContractSet:
                 return self.check(self.error_contract, response_json, endpoint_name, "response") if has_body else []
             return [Violation(endpoint_name, "route", "", "no contract covers this route")]
         name = f"{endpoint.method} {endpoint.path}"
-        found: list[Violation] = []
-        if check_request:
-            if endpoint.request and request_json is not None:
-                found += self.check(endpoint.request, request_json, name, "request")
-            if endpoint.query and query is not None:
-                found += self.check(endpoint.query, query, name, "query")
+        found = self._request_violations(endpoint, request_json, query) if check_request else []
         key = str(status) if str(status) in endpoint.responses else "default"
         if key not in endpoint.responses:
             return [*found, Violation(name, "status", "", f"status {status} is not in the contract")]
@@ -153,6 +164,10 @@ class ContractSet:
         if not has_body:
             return [*found, Violation(name, "response", "", f"status {status} must have a JSON body")]
         return found + self.check(schema_name, response_json, name, "response")
+
+
+# Files of a contracts folder that are not JSON Schemas (its OpenAPI overlay lives in openapi/).
+NOT_SCHEMAS = ("endpoints.json",)
 
 
 @cache

@@ -167,6 +167,8 @@ class Emulator:
         # Outbound callbacks (webhooks): a worker thread, started on the first send.
         self.callbacks = CallbackDispatcher(self.clock, self.scheduler, self.journal)
         settings = provider.check_settings(self.config.settings)
+        # The typed view of the same values (None for a provider without a settings dataclass).
+        self.settings: Any = provider.settings_class(**settings) if provider.settings_class is not None else None
         self.s3: S3Endpoint | None = None
         self._owns_s3 = False
         if provider.uses_s3:

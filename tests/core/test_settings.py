@@ -158,3 +158,12 @@ def test_plugin_applies_per_provider_settings(pytester: pytest.Pytester) -> None
     )
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:randomly")
     result.assert_outcomes(passed=1)
+
+
+def test_the_emulator_exposes_typed_settings() -> None:
+    emulator = create_emulator("pixop", EmulatorConfig(settings={"ingest_seconds": 1}))
+    try:
+        assert emulator.settings.ingest_seconds == 1.0 and emulator.settings.process_seconds == 4.0
+        assert emulator.context.settings["ingest_seconds"] == 1.0  # the dict view providers read today
+    finally:
+        emulator.close()
