@@ -68,7 +68,7 @@ def test_uploaded_clip_media_is_made_from_the_upload(bluebillywig, sdk) -> None:
 
 def test_unknown_media_is_404_and_bad_sizes_400(bb) -> None:
     assert_error(requests.get(bb.base_url + "/demo/media/2026/01/01/asset-1-2.mp4", timeout=30), 404, "no media")
-    assert_error(requests.get(bb.base_url + "/other/media/x.mp4", timeout=30), 404, "publication")
+    assert_error(requests.get(bb.base_url + "/other/media/2026/01/01/x.mp4", timeout=30), 404, "publication")
     clip = bb.get("/sapi/mediaclip", params={"q": "mediatype:video AND status:published", "limit": 1}).json()["items"][0]
     assert_error(requests.get(f"{bb.base_url}/mediaclip/{clip['id']}/spthumbnail/huge/10", timeout=30), 400, "width")
     assert_error(requests.get(f"{bb.base_url}/mediaclip/{clip['id']}/spthumbnail/99999/10", timeout=30), 400, "image sides")

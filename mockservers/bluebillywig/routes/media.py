@@ -120,14 +120,19 @@ def _make(wanted: Wanted, webp: bool = False) -> Response:
     return response
 
 
-@media_routes.get("/<publication>/media/<path:rest>")
-def media_file(publication: str, rest: str) -> Response:
+# Every src the emulator hands out is /{publication}/media/YYYY/MM/DD/{name} (the seed's paths), so the
+# routes spell those segments out rather than taking any path.
+MEDIA_PATH = "/<publication>/media/<year>/<month>/<day>/<name>"
+
+
+@media_routes.get(MEDIA_PATH)
+def media_file(publication: str, year: str, month: str, day: str, name: str) -> Response:
     """A clip's source, a rendition or a thumbnail by the ``src`` the API answered."""
     st = state()
     with st.lock:
         if publication != st.publication["shortname"]:
             raise NotFoundError(f"no publication {publication!r} here")
-        wanted = _wanted_media(st, f"/{publication}/media/{rest}")
+        wanted = _wanted_media(st, f"/{publication}/media/{year}/{month}/{day}/{name}")
     return _make(wanted)
 
 
@@ -139,15 +144,16 @@ def _side(raw: str, name: str) -> int | None:
     return int(raw)
 
 
-@media_routes.get("/image/<width>/<height>/<path:rest>")
-def image(width: str, height: str, rest: str) -> Response:
+@media_routes.get("/image/<width>/<height>" + MEDIA_PATH)
+def image(width: str, height: str, publication: str, year: str, month: str, day: str, name: str) -> Response:
     """A thumbnail (by its ``src``) cropped to width x height (``default`` keeps a side)."""
     w, h = _side(width, "width"), _side(height, "height")
+    src = f"/{publication}/media/{year}/{month}/{day}/{name}"
     st = state()
     with st.lock:
-        wanted = _wanted_media(st, "/" + rest.lstrip("/"))
+        wanted = _wanted_media(st, src)
         if wanted.kind != "image":
-            raise NotFoundError(f"/{rest} is not an image")
+            raise NotFoundError(f"{src} is not an image")
     return _make(Wanted(wanted.source, "image", w or 0, h or 0, wanted.fraction))
 
 
