@@ -245,3 +245,17 @@ def test_open_single_put_is_still_noticed_after_a_snapshot_restore(bluebillywig,
     assert requests.put(body["presignedUrls"][0]["presignedUrl"], data=SMALL_MOV.read_bytes(), timeout=30).status_code == 200
     bluebillywig.clock.advance(2)
     assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()["originalfilename"] == "small.mov"
+
+
+def test_aws_direct_upload_without_metadata_is_linked_by_its_path(bluebillywig, bb) -> None:
+    import boto3
+
+    bluebillywig.clock.freeze()
+    info = bb.get("/sapi/awsupload", params={"type": "mediaclip"}).json()
+    endpoint, bucket = info["endpoint"].rsplit("/", 1)
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name=info["region"], aws_access_key_id=info["accessKey"],
+                      aws_secret_access_key="anything")
+    s3.put_object(Bucket=bucket, Key=info["path"] + "tone.wav", Body=TONE_WAV.read_bytes())
+    bluebillywig.clock.advance(2)
+    found = bb.get("/sapi/mediaclip", params={"q": 'originalfilename:"tone.wav"'}).json()["items"]
+    assert len(found) == 1 and found[0]["mediatype"] == "audio" and found[0]["title"] == "tone"
