@@ -58,7 +58,9 @@ def _ci_steps() -> list[str]:
 
 
 def _run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    # As on a CI runner: not inside this suite's xdist worker (whose variables name the record file).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST_", "MOCKSERVERS_"))}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     return subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
 
 
