@@ -114,7 +114,9 @@ def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], 
                 example = next((v for k, v in examples.items() if k not in endpoint.responses), None)
             if example is not None:
                 media["example"] = example
-            entry["content"] = {JSON: media}
+            # A provider may serve its errors under another JSON type (Vonage: application/problem+json).
+            media_type = contracts.index.get("error_content_type", JSON) if status == "default" else JSON
+            entry["content"] = {media_type: media}
         elif raw.get("response_content_type") and status.startswith("2"):
             entry["content"] = {raw["response_content_type"]: {}}
         responses[status] = entry

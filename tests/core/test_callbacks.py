@@ -128,3 +128,9 @@ def test_receiver_scripts_failures_in_order() -> None:
         assert receiver.requests == []
     finally:
         receiver.stop()
+
+
+def test_receiver_wait_for_raises_on_timeout(mockservers_callback_receiver: CallbackReceiver) -> None:
+    # Nothing is sent, so the wait must end in an error naming what was expected (timeout 0: no wall-clock wait).
+    with pytest.raises(TimeoutError, match="for 1 callback request"):
+        mockservers_callback_receiver.wait_for(1, timeout=0)

@@ -81,7 +81,7 @@ def verify(
     given, must match ``aud``/``iss``. The signature check is cached per
     (token, key); failures are never cached. Raises :class:`JwtProblem`.
     """
-    claims = dict(_signed_claims(token, key, tuple(algorithms)))
+    claims = dict(_signed_claims(token, _cache_key(key), tuple(algorithms)))
     for name in require:
         if name not in claims:
             if name == "exp":
@@ -102,10 +102,26 @@ def verify(
     return claims
 
 
+def _cache_key(key: Any) -> Any:
+    # Key objects (cryptography's RSA/EC keys) are unhashable: their PEM text verifies the same.
+    try:
+        hash(key)
+    except TypeError:
+        from cryptography.hazmat.primitives import serialization
+
+        if hasattr(key, "public_bytes"):
+            return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        raise TypeError(f"the key must be a string, bytes or a cryptography public key, not {type(key).__name__}") from None
+    return key
+
+
 def _time_claim(claims: dict[str, Any], name: str) -> float | None:
     value = claims.get(name)
     if value is None:
         return None
+    # Some providers' own samples write times as digit strings (Vonage: "exp": "1532179987").
+    if isinstance(value, str) and value.strip().isdigit():
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise JwtProblem(MALFORMED, f"the JWT's {name} claim must be a number of seconds since the epoch, not {value!r}")
     return float(value)
