@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import os
-import pickle
 import subprocess
 import sys
 import tempfile
@@ -44,16 +43,16 @@ def _scale_world(emulator: object, factor: int) -> int:
     state = emulator.state  # type: ignore[attr-defined]
     db = {}
     for table, rows in state.db.items():
-        if not isinstance(rows, dict) or table == "meta":
-            db[table] = copy.deepcopy(rows)
-            continue
         scaled = dict(rows)
         for copy_index in range(1, factor):
             for key, record in rows.items():
                 scaled[f"{key}x{copy_index}"] = copy.deepcopy(record)
         db[table] = scaled
     key = state_module._world_key(state)
-    state_module._BUILT_WORLDS[key] = pickle.dumps((db, state.ids.getstate()), protocol=pickle.HIGHEST_PROTOCOL)
+    built = state_module.BuiltWorld.freeze(db, state.meta, state.ids.getstate())
+    state_module._BUILT_WORLDS[key] = built
+    # reset() reuses the world the state was built from; point it at the scaled one.
+    state._built = built
     return sum(len(rows) for rows in db.values() if isinstance(rows, dict))
 
 

@@ -160,7 +160,7 @@ def list_entities(state: BlueBillywigState, name: str, limit: int, offset: int, 
 
 def seed_entities(state: BlueBillywigState, clip_ids: list[str], user: str) -> None:
     """A few of each kind so lists are not empty on a fresh world (deterministic)."""
-    created = state.db["meta"]["epoch"] - 86400.0
+    created = state.meta["epoch"] - 86400.0
     specs: list[tuple[str, dict[str, Any]]] = [
         ("playlist", {"title": "Latest news", "items": clip_ids[:5]}),
         ("playlist", {"title": "Editor's picks", "items": clip_ids[5:8], "status": "draft"}),

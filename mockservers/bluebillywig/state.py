@@ -20,7 +20,7 @@ class BlueBillywigState(BaseState):
     """All data of one emulated publication."""
 
     provider = "bluebillywig"
-    tables = ("meta", "keys", "mediaclips", "mediaassets", "versions", "uploads", "entities")
+    tables = ("keys", "mediaclips", "mediaassets", "versions", "uploads", "entities")
 
     # -- world -------------------------------------------------------------
     def default_world(self) -> dict[str, Any]:
@@ -33,7 +33,7 @@ class BlueBillywigState(BaseState):
 
     def after_load(self) -> None:
         """Scheduled events do not survive a snapshot: look again for the objects of uploads still open."""
-        for upload_id in self.db["meta"].get("pending_puts", []):
+        for upload_id in self.meta.get("pending_puts", []):
             uploads.schedule_check(self, upload_id)
 
     def credentials(self) -> dict[str, Any]:
@@ -60,12 +60,12 @@ class BlueBillywigState(BaseState):
     @property
     def publication(self) -> dict[str, Any]:
         """The one publication this emulator serves."""
-        return self.db["meta"]["publication"]
+        return self.meta["publication"]
 
     @property
     def bucket(self) -> str:
         """The S3 bucket uploads land in."""
-        return str(self.db["meta"]["bucket"])
+        return str(self.meta["bucket"])
 
     # -- settings ----------------------------------------------------------
     def setting(self, name: str, default: float) -> float:
@@ -75,7 +75,7 @@ class BlueBillywigState(BaseState):
     # -- ids ---------------------------------------------------------------
     def next_id(self, kind: str) -> str:
         """Sequential numeric ids as SAPI uses (clips ~7 digits, assets 16 digits)."""
-        counters = self.db["meta"]["counters"]
+        counters = self.meta["counters"]
         counters[kind] += 1
         base = {"clip": FIRST_CLIP_ID, "asset": FIRST_ASSET_ID, "version": 9000000, "upload": 0, "job": 500000, "entity": 140000}[kind]
         if kind == "asset":
@@ -128,7 +128,7 @@ class BlueBillywigState(BaseState):
         self.db["versions"][version_id] = {
             "id": version_id,
             "clipid": clip["id"],
-            "date": self.now() if not self.db["meta"].get("building") else clip["updated"],
+            "date": self.now() if not self.meta.get("building") else clip["updated"],
             "updatedBy": user,
             "action": action,
             "snapshot": snapshot,
@@ -183,7 +183,7 @@ class BlueBillywigState(BaseState):
     # -- jobs --------------------------------------------------------------
     def settle(self) -> None:
         """Finish transcoding jobs whose time has come on the virtual clock (pure function of now)."""
-        pending = self.db["meta"]["pending_jobs"]
+        pending = self.meta["pending_jobs"]
         if not pending:
             return
         now = self.now()

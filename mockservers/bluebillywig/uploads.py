@@ -251,7 +251,7 @@ def aws_upload(state: BlueBillywigState, kind: str | None, clip_id: str | None) 
 
 def watch_for_object(state: BlueBillywigState, upload_id: str) -> None:
     """Look for an upload's object in S3 on the virtual clock, every S3_CHECK_SECONDS until the presign expires."""
-    state.db["meta"]["pending_puts"].append(upload_id)
+    state.meta["pending_puts"].append(upload_id)
     schedule_check(state, upload_id)
 
 
@@ -281,7 +281,7 @@ def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
     """The scheduled check: find the object and probe it outside the lock, then ingest under it."""
     with state.lock:
         upload = state.db["uploads"].get(upload_id)
-        if upload is None or upload["status"] != "created" or upload_id not in state.db["meta"]["pending_puts"]:
+        if upload is None or upload["status"] != "created" or upload_id not in state.meta["pending_puts"]:
             return
         upload = dict(upload)
     found = _find_object(state, upload)
@@ -301,9 +301,9 @@ def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
             error = exc.message
     with state.lock:
         record = state.db["uploads"].get(upload_id)
-        if record is None or record["status"] != "created" or upload_id not in state.db["meta"]["pending_puts"]:
+        if record is None or record["status"] != "created" or upload_id not in state.meta["pending_puts"]:
             return
-        state.db["meta"]["pending_puts"].remove(upload_id)
+        state.meta["pending_puts"].remove(upload_id)
         if upload["flow"] == "aws":
             record["key"] = key
             record["filename"] = key.rsplit("/", 1)[-1]
@@ -357,8 +357,8 @@ def _abort(state: BlueBillywigState, upload: dict[str, Any]) -> None:
         except state.ctx.s3._client_error():
             pass  # already gone on the S3 side: aborting is idempotent there too
     upload["status"] = "aborted"
-    if upload["id"] in state.db["meta"]["pending_puts"]:
-        state.db["meta"]["pending_puts"].remove(upload["id"])
+    if upload["id"] in state.meta["pending_puts"]:
+        state.meta["pending_puts"].remove(upload["id"])
 
 
 # -- completion and ingest -------------------------------------------------------------
@@ -592,8 +592,8 @@ def _apply_ingest(state: BlueBillywigState, upload: dict[str, Any], probed: Prob
         "exactMs": int(info.duration_ms),
         "size": info.size,
     }
-    if clip["id"] not in state.db["meta"]["pending_jobs"]:
-        state.db["meta"]["pending_jobs"].append(clip["id"])
+    if clip["id"] not in state.meta["pending_jobs"]:
+        state.meta["pending_jobs"].append(clip["id"])
     upload["status"] = "completed"
     upload["size"] = info.size
     state.record_version(clip, "upload", user)

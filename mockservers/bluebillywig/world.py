@@ -68,7 +68,7 @@ def build_world(state: BlueBillywigState) -> None:
     faker.seed_instance(state.seed)
     epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
     publication = dict(world.get("publication") or {"id": "754", "name": "Demo Publication", "shortname": "demo"})
-    state.db["meta"] = {
+    state.meta = {
         "epoch": epoch,
         "publication": publication,
         "bucket": world.get("bucket", "bluebillywig-uploads"),
@@ -102,7 +102,7 @@ def build_world(state: BlueBillywigState) -> None:
         _seed_clip(state, spec, created, min(epoch, created + DAY * rng.randint(0, 30)), user, faker)
     published = sorted((c["id"] for c in state.db["mediaclips"].values() if c["status"] == "published"), key=int, reverse=True)
     seed_entities(state, published, user)
-    state.db["meta"]["building"] = False
+    state.meta["building"] = False
 
 
 def _generated_spec(faker: Faker, number: int) -> dict[str, Any]:

@@ -78,7 +78,7 @@ class MediabankState(IngestMixin, BaseState):
         faker = Faker()
         faker.seed_instance(self.seed)
         epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
-        self.db["meta"] = {  # type: ignore[assignment]
+        self.meta = {
             "epoch": epoch,
             "region": world.get("region", "eu1"),
             "jwt_region": world.get("jwt_region", DEFAULT_JWT_REGION),
@@ -237,7 +237,7 @@ class MediabankState(IngestMixin, BaseState):
                 "company_name": company["name"],
                 "tags_api_token": user["tags_api_token"],
                 "roles": list(user["roles"]),
-                "region": self.db["meta"]["jwt_region"],  # type: ignore[index]
+                "region": self.meta["jwt_region"],
             },
         }
 
@@ -253,11 +253,11 @@ class MediabankState(IngestMixin, BaseState):
                 payload.pop(name, None)
             else:
                 payload[name] = value
-        return tokens.sign(payload, secret or self.db["meta"]["secret"])  # type: ignore[index]
+        return tokens.sign(payload, secret or self.meta["secret"])
 
     def authenticate(self, token: str) -> dict[str, Any]:
         """The caller a bearer token stands for: its user, the company and roles the token names; else a 401 saying why."""
-        claims = tokens.verified_claims(token, self.db["meta"]["secret"], self.now())  # type: ignore[index]
+        claims = tokens.verified_claims(token, self.meta["secret"], self.now())
         nested = claims.get("user")
         if not isinstance(nested, dict):
             raise tokens.auth_error("token_claims_invalid", "the token has no user object; get a token from the JWT service")
@@ -298,7 +298,7 @@ class MediabankState(IngestMixin, BaseState):
 
     # -- assets ---------------------------------------------------------------
     def _new_asset(self, company_id: str, user_id: str, application: str, metadata: dict[str, str], at: float) -> dict[str, Any]:
-        meta: dict[str, Any] = self.db["meta"]  # type: ignore[assignment]
+        meta: dict[str, Any] = self.meta
         number = meta["next_asset"]
         meta["next_asset"] = number + 1
         asset_id = number * 1000 + ASSET_SUFFIX

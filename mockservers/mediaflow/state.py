@@ -25,6 +25,16 @@ AUTH_CODE_LIFETIME = 600  # inferred: authorization codes are short-lived and us
 TOKEN_SCOPES = ["2", "9"]  # the seed's token carries numeric scopes; their meaning is not documented
 
 
+def _sample_keys(files: dict[str, Any]) -> list[str]:
+    """Blob keys of the sample files seeded records point at (each once, in a stable order)."""
+    return sorted({f["blobKey"] for f in files.values() if f["blobKey"].startswith("fixture:")})
+
+
+def _pending_jobs(files: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """(file id, job) of every file whose processing has not run yet."""
+    return [(f["id"], f["job"]) for f in files.values() if not f["processed"] and f.get("job") is not None]
+
+
 class MediaflowState(BaseState):
     """All Mediaflow data of one emulator instance (one customer and its users)."""
 
@@ -42,13 +52,11 @@ class MediaflowState(BaseState):
 
     def after_load(self) -> None:
         """Register sample files as blobs and re-queue processing that has not run yet."""
-        samples = {f["blobKey"] for f in self.db["files"].values() if f["blobKey"].startswith("fixture:")}
-        for key in sorted(samples):
+        for key in self.scan("files", "fixture_blobs", _sample_keys):
             if self.ctx.blobs.get(key) is None:
                 self.ctx.blobs.put_file(world.sample_path(key.split(":", 1)[1]), key=key)
-        for record in self.db["files"].values():
-            if not record["processed"] and record.get("job") is not None:
-                self._schedule_processing(record["id"], Job.from_dict(record["job"]))
+        for file_id, job in self.scan("files", "pending_jobs", _pending_jobs):
+            self._schedule_processing(file_id, Job.from_dict(job))
 
     def credentials(self) -> dict[str, Any]:
         """API keys of the demo user, plus folders it may and may not upload to."""
@@ -85,7 +93,7 @@ class MediaflowState(BaseState):
 
     def folder_by_key(self, key: str) -> dict[str, Any]:
         """A seeded folder by its world key."""
-        return self.db["folders"][str(self.db["meta"]["folder_keys"][key])]  # type: ignore[index]
+        return self.db["folders"][str(self.meta["folder_keys"][key])]
 
     def _setting(self, name: str, default: float) -> float:
         return float(self.ctx.settings.get(name, default))
@@ -257,7 +265,7 @@ class MediaflowState(BaseState):
                 if record is None:
                     raise NotFoundError(f"file {file_id} not found")
                 records.append(record)
-            meta = self.db["meta"]
+            meta = self.meta
             stored = []
             for record in records:
                 usage_id = meta["next_usage_id"]  # type: ignore[index]
@@ -317,7 +325,7 @@ class MediaflowState(BaseState):
                     "nothing was stored",
                     "filesize",
                 )
-            meta = self.db["meta"]
+            meta = self.meta
             file_id = meta["next_file_id"]  # type: ignore[index]
             meta["next_file_id"] = file_id + 1  # type: ignore[index]
             filename = slot["filename"]

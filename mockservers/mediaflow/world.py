@@ -80,7 +80,7 @@ def build(state: BaseState) -> None:
     epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
     rng = state.ids.random
     meta: dict[str, Any] = {"epoch": epoch, "next_folder_id": 84200 + rng.randrange(50), "next_usage_id": 1}
-    state.db["meta"] = meta
+    state.meta = meta
     folder_keys: dict[str, int] = {}
     meta["folder_keys"] = folder_keys
     customer_id = _add_customer(state, faker, world["customer"])
@@ -98,7 +98,7 @@ def build(state: BaseState) -> None:
         other_pending: list[tuple[int, str, int]] = []
         for folder in spec.get("folders", []):
             _add_folder(state, faker, folder, None, 0, other_id, other_users, other_pending)
-        _generate_files(state, faker, epoch, other_pending, other_users, 0, start=state.db["meta"]["next_file_id"])
+        _generate_files(state, faker, epoch, other_pending, other_users, 0, start=state.meta["next_file_id"])
 
 
 def _add_customer(state: BaseState, faker: Faker, spec: dict[str, Any]) -> int:
@@ -141,7 +141,7 @@ def _add_folder(
     state: BaseState, faker: Faker, folder: dict[str, Any], parent: dict[str, Any] | None, depth: int,
     customer_id: int, user_ids: dict[str, int], pending: list[tuple[int, str, int]],
 ) -> None:
-    meta = state.db["meta"]
+    meta = state.meta
     folder_id = meta["next_folder_id"]
     meta["next_folder_id"] += 1 + state.ids.random.randrange(7)
     inherited = dict(parent["rights"]) if parent else {}
@@ -241,4 +241,4 @@ def _generate_files(
         }
         state.db["files"][str(next_id)] = record
         state.db["previews"][record["previewId"]] = {"fileId": next_id}
-    state.db["meta"]["next_file_id"] = next_id + 1
+    state.meta["next_file_id"] = next_id + 1

@@ -65,6 +65,12 @@ def _media_path(name: str) -> str:
     return str(fixtures_dir() / "media" / name)
 
 
+def _fixture_keys(videos: dict[str, Any]) -> list[str]:
+    """Blob keys of the fixture media seeded videos point at (each once, in a stable order)."""
+    keys = {(v.get("upload") or {}).get("blobKey") or "" for v in videos.values()}
+    return sorted(k for k in keys if k.startswith("fixture:"))
+
+
 class PixopState(BaseState):
     """All Pixop data of one emulator instance."""
 
@@ -83,7 +89,7 @@ class PixopState(BaseState):
         faker = Faker()
         faker.seed_instance(self.seed)
         epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
-        self.db["meta"] = {"epoch": epoch}  # type: ignore[assignment]
+        self.meta = {"epoch": epoch}
         team_ids: dict[str, str] = {}
         for index, team in enumerate(world.get("teams", [])):
             created = epoch - 86400 * (60 - index)
@@ -150,10 +156,9 @@ class PixopState(BaseState):
 
     def after_load(self) -> None:
         """Fixture media are registered with the blob store under stable keys."""
-        for video in self.db["videos"].values():
-            upload = video.get("upload")
-            if upload and (upload["blobKey"] or "").startswith("fixture:") and self.ctx.blobs.get(upload["blobKey"]) is None:
-                self.ctx.blobs.put_file(_media_path(upload["blobKey"].split(":", 1)[1]), key=upload["blobKey"])
+        for key in self.scan("videos", "fixture_blobs", _fixture_keys):
+            if self.ctx.blobs.get(key) is None:
+                self.ctx.blobs.put_file(_media_path(key.split(":", 1)[1]), key=key)
 
     def credentials(self) -> dict[str, Any]:
         """The demo user's login and default team."""

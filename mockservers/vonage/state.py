@@ -57,6 +57,11 @@ def _apply(item: dict[str, Any], changes: dict[str, Any]) -> None:
             item[name] = value
 
 
+def _fixture_keys(media: dict[str, Any]) -> list[str]:
+    """Blob keys of the shipped audio seeded items point at (each once, in a stable order)."""
+    return sorted({item["blob_key"] for item in media.values() if item["blob_key"].startswith(FIXTURE_PREFIX)})
+
+
 class VonageState(BaseState):
     """All Vonage Media data of one emulator instance."""
 
@@ -110,6 +115,7 @@ class VonageState(BaseState):
                 })
                 if faker.boolean(40):
                     item["description"] = faker.sentence(nb_words=10)
+        self._place_items()
 
     def after_load(self) -> None:
         """Register the shipped audio with the blob store; place seeded items relative to the clock's now.
@@ -118,14 +124,26 @@ class VonageState(BaseState):
         list always finds part of the world, whenever the emulator starts; a world with an ``epoch`` pins
         them to absolute times instead.
         """
+        for key in self.scan("media", "fixture_blobs", _fixture_keys):
+            if self.ctx.blobs.get(key) is None:
+                self.ctx.blobs.put_file(_audio_path(key[len(FIXTURE_PREFIX):]), key=key)
+        # Built worlds are placed already (build_world); a snapshot of an older version may not be.
+        if self.scan("media", "unplaced", lambda media: any("_age" in item for item in media.values())):
+            self._place_items()
+
+    def world_variant(self) -> Any:
+        """Seeded items are placed relative to the anchor hour, so the built world depends on it."""
+        return self._anchor()
+
+    def _anchor(self) -> float:
         epoch = self.world.get("epoch")
         # The start of the current hour, not the instant: an emulator reset a moment after a fresh one was
         # built holds the very same world (reset equals fresh), and items stay in the past.
-        anchor = parse_iso8601(epoch).timestamp() if epoch else float(int(self.now()) // 3600 * 3600)
+        return parse_iso8601(epoch).timestamp() if epoch else float(int(self.now()) // 3600 * 3600)
+
+    def _place_items(self) -> None:
+        anchor = self._anchor()
         for item in self.db["media"].values():
-            key = item["blob_key"]
-            if key.startswith(FIXTURE_PREFIX) and self.ctx.blobs.get(key) is None:
-                self.ctx.blobs.put_file(_audio_path(key[len(FIXTURE_PREFIX):]), key=key)
             if "_age" in item:
                 item["time_created"] = round(anchor - item.pop("_age"), 3)
                 item["time_last_updated"] = round(anchor - item.pop("_updated_age"), 3)

@@ -29,7 +29,7 @@ def test_token_has_the_real_services_claim_layout(mediabank, mb_client) -> None:
     token = mb_client.headers["Authorization"].split()[1]
     assert jwt.get_unverified_header(token) == {"typ": "JWT", "alg": "HS256"}
     claims = jwt.decode(
-        token, mediabank.state.db["meta"]["secret"], algorithms=["HS256"], audience="mediabank.me", issuer="mediabank.me",
+        token, mediabank.state.meta["secret"], algorithms=["HS256"], audience="mediabank.me", issuer="mediabank.me",
         options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
     )
     assert list(claims) == ["iss", "aud", "iat", "nbf", "exp", "userId", "tagsApiToken", "apiToken", "user"]
@@ -60,7 +60,7 @@ def _real_shaped(mediabank, userid, company_id: str, roles: list[int], iat: int,
             "region": "eu-hilversum-1",
         },
     }
-    return jwt.encode(claims, mediabank.state.db["meta"]["secret"], algorithm="HS256", headers={"typ": "JWT"})
+    return jwt.encode(claims, mediabank.state.meta["secret"], algorithm="HS256", headers={"typ": "JWT"})
 
 
 def test_a_real_shaped_token_minted_with_the_emulators_key_is_accepted(mediabank, mb_client) -> None:
