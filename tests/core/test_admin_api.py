@@ -166,7 +166,10 @@ def _seed(pixop, client, body):
 
 def test_seed_changes_the_world_deterministically(pixop, pixop_client, restore_world) -> None:
     original = pixop.credentials
+    # Before the client's login, which the state records (Pixop keeps issued tokens).
+    pixop.reset()
     original_state = pixop.state.snapshot()
+    pixop_client.login()
 
     first = _seed(pixop, pixop_client, {"seed": 7})
     assert first.status_code == 200
