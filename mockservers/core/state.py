@@ -64,7 +64,8 @@ class LazyDb(MutableMapping[str, dict[str, Any]]):
         if rows is None:
             if table in self._gone or table not in self._frozen:
                 raise KeyError(table)
-            rows = self._live[table] = pickle.loads(self._frozen[table])
+            # setdefault: when two threads copy at once, both get the one copy that won (no lost write).
+            rows = self._live.setdefault(table, pickle.loads(self._frozen[table]))
         return rows
 
     def __setitem__(self, table: str, rows: dict[str, Any]) -> None:

@@ -167,3 +167,64 @@ def test_the_built_world_cache_is_bounded(ctx: StateContext, monkeypatch) -> Non
     for seed in range(state_module.BUILT_WORLDS_MAX + 5):
         CountingState(ctx, seed=seed)
     assert len(state_module._BUILT_WORLDS) == state_module.BUILT_WORLDS_MAX
+
+
+# -- copy on first access, meta --------------------------------------------------
+class MetaState(CountingState):
+    provider = "meta-counting"
+
+    def build_world(self) -> None:
+        super().build_world()
+        self.meta["counter"] = 0
+        self.meta["names"] = ["seeded"]
+
+
+def test_a_table_is_copied_on_first_access_and_reset_drops_only_that(ctx: StateContext) -> None:
+    one, two = MetaState(ctx, seed=6), MetaState(ctx, seed=6)
+    assert not one.db.touched("things")
+    thing = next(iter(one.db["things"].values()))
+    thing["created"] = 99  # in place, as providers' state code writes
+    assert one.db.touched("things")
+    assert all(t["created"] == 0 for t in two.db["things"].values())  # the built world is shared, never written
+    one.reset()
+    assert not one.db.touched("things")
+    assert one.snapshot() == two.snapshot() == MetaState(ctx, seed=6).snapshot()
+
+
+def test_meta_is_state_snapshotted_restored_and_reset(ctx: StateContext) -> None:
+    state = MetaState(ctx, seed=7)
+    assert "meta" not in state.db
+    saved = state.snapshot()
+    assert saved["meta"] == {"counter": 0, "names": ["seeded"]}
+    state.meta["counter"] += 1
+    state.meta["names"].append("changed")  # nested, in place
+    assert state.snapshot()["meta"] == {"counter": 1, "names": ["seeded", "changed"]}
+    state.reset()
+    assert state.snapshot() == saved
+    assert MetaState(ctx, seed=7).meta == {"counter": 0, "names": ["seeded"]}  # the built world's meta is untouched
+    changed = {**saved, "meta": {"counter": 5, "names": []}}
+    state.restore(changed)
+    assert state.meta == {"counter": 5, "names": []}
+    assert state.snapshot() == changed
+
+
+def test_a_snapshot_with_meta_as_a_table_still_restores(ctx: StateContext) -> None:
+    # The format before meta left db: PUT /__admin/state and saved archives may still carry it.
+    state = MetaState(ctx, seed=8)
+    saved = state.snapshot()
+    old = {"provider": saved["provider"], "seed": saved["seed"], "ids": saved["ids"], "db": {**saved["db"], "meta": {"counter": 3, "names": []}}}
+    state.restore(old)
+    assert state.meta == {"counter": 3, "names": []}
+    assert "meta" not in state.db
+    with pytest.raises(ValueError, match="meta"):
+        state.restore({**saved, "meta": ["not", "an", "object"]})
+
+
+def test_after_load_scans_are_memoised_only_while_the_table_is_pristine(ctx: StateContext) -> None:
+    state = MetaState(ctx, seed=9)
+    assert state.scan("things", "count", len) == 3
+    assert not state.db.touched("things")  # a scan of a pristine table copies nothing
+    state.db["things"].clear()
+    assert state.scan("things", "count", len) == 0  # a touched table is scanned as it is now
+    state.reset()
+    assert state.scan("things", "count", len) == 3
