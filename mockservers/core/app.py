@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from mockservers.core.admin import admin_blueprint
 from mockservers.core.errors import ApiError
 from mockservers.core.middleware import EmulatorMiddleware
+from mockservers.core.safejson import LimitedJSONProvider
 
 if TYPE_CHECKING:
     from mockservers.core.emulator import Emulator
@@ -43,6 +44,7 @@ def build_app(emulator: Emulator, register_routes: Callable[[Flask], None], rend
     app = Flask(f"mockservers.{emulator.provider.name}")
     app.request_class = StreamingRequest
     app.extensions["mockservers"] = emulator
+    app.json = LimitedJSONProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False

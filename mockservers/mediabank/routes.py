@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -10,6 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from mockservers.core.errors import ApiError, BadRequestError
 from mockservers.core.params import json_string, query_int
+from mockservers.core.safejson import safe_loads
 from mockservers.mediabank import tokens
 from mockservers.mediabank.serializers import asset_json, ingest_json, storage_json
 from mockservers.mediabank.state import (
@@ -71,7 +71,7 @@ def _fields(allowed: set[str], json_fields: tuple[str, ...] = ()) -> dict[str, A
     for name in json_fields:
         if isinstance(data.get(name), str):
             try:
-                data[name] = json.loads(data[name])
+                data[name] = safe_loads(data[name])
             except ValueError as exc:
                 raise BadRequestError(f"{name} is not valid JSON text: {exc}", name) from None
     return data

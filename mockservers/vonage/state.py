@@ -13,6 +13,7 @@ from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError
 from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
+from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
 from mockservers.vonage import auth
 from mockservers.vonage.errors import vonage_error
@@ -39,8 +40,8 @@ def _pem(value: str) -> str:
     return (path if path.is_absolute() else fixtures_dir() / "vonage" / path).read_text()
 
 
-def _audio_path(name: str) -> str:
-    return str(fixtures_dir() / "vonage" / "audio" / name)
+def _audio_path(name: str, field: str = "audio[]") -> str:
+    return str(fixture_file("vonage/audio", name, field))
 
 
 def not_found(media_id: str) -> ApiError:
@@ -113,7 +114,7 @@ class VonageState(BaseState):
         for item in self.db["media"].values():
             key = item["blob_key"]
             if key.startswith(FIXTURE_PREFIX) and self.ctx.blobs.get(key) is None:
-                self.ctx.blobs.put_file(_audio_path(key[len(FIXTURE_PREFIX):]), key=key)
+                self.ctx.blobs.put_file(_audio_path(key[len(FIXTURE_PREFIX):], "db.media[].blob_key"), key=key)
             if "_age" in item:
                 item["time_created"] = round(anchor - item.pop("_age"), 3)
                 item["time_last_updated"] = round(anchor - item.pop("_updated_age"), 3)
