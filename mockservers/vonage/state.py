@@ -33,11 +33,12 @@ READ_ONLY = (
 
 
 def _pem(value: str) -> str:
-    """A PEM given inline or as a path relative to fixtures/vonage/ (or absolute)."""
+    """A PEM given inline or as a path inside fixtures/vonage/."""
     if value.lstrip().startswith("-----BEGIN"):
         return value
-    path = Path(value)
-    return (path if path.is_absolute() else fixtures_dir() / "vonage" / path).read_text()
+    # Only files under fixtures/vonage/: a world from POST /__admin/seed must not read (and then
+    # hand out as credentials) any file of this machine.
+    return fixture_file("vonage", value, "accounts[].applications[].private_key/public_key").read_text()
 
 
 def _audio_path(name: str, field: str = "audio[]") -> str:

@@ -1,0 +1,183 @@
+"""Hostile and broken input (issue 12): no file leaves the fixtures, no 500, no hang."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from mockservers.core.auth.hotp import hotp_hex, window_counter
+from mockservers.core.emulator import Emulator, load_world
+
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def _admin(emulator: Emulator, method: str, path: str, **kwargs: Any) -> requests.Response:
+    return requests.request(method, f"{emulator.base_url}/__admin{path}", timeout=30, **kwargs)
+
+
+@pytest.fixture
+def restore_worlds(pixop: Emulator, vonage: Emulator) -> Iterator[None]:
+    """A test that reseeds puts the configured worlds back."""
+    yield
+    for emulator in (pixop, vonage):
+        emulator.reseed(seed=emulator.config.seed, world=load_world(emulator.config.world) or emulator.state.default_world())
+
+
+# -- 1. files outside the project ------------------------------------------------------------------
+def test_snapshot_with_a_fixture_reference_outside_fixtures_is_refused_and_changes_nothing(pixop: Emulator) -> None:
+    snapshot = _admin(pixop, "GET", "/state").json()
+    video = next(v for v in snapshot["db"]["videos"].values() if v.get("upload"))
+    before = json.dumps(snapshot, sort_keys=True)
+    video["upload"]["blobKey"] = "fixture:../../../../etc/hostname"
+    video["name"] = "changed by a refused restore"
+    response = _admin(pixop, "PUT", "/state", json=snapshot)
+    assert response.status_code == 400, response.text
+    assert "blobKey" in response.json()["error"] and "outside" in response.json()["error"]
+    assert "/etc" not in response.json()["error"].replace("../../../../etc/hostname", "")
+    assert json.dumps(_admin(pixop, "GET", "/state").json(), sort_keys=True) == before
+
+
+def test_vonage_snapshot_climbing_out_of_fixtures_is_refused(vonage: Emulator) -> None:
+    snapshot = _admin(vonage, "GET", "/state").json()
+    item = next(iter(snapshot["db"]["media"].values()))
+    item["blob_key"] = "fixture:vonage/../../../../../etc/hostname"
+    response = _admin(vonage, "PUT", "/state", json=snapshot)
+    assert response.status_code == 400, response.text
+    assert "blob_key" in response.json()["error"]
+
+
+def test_seed_world_with_pixop_media_outside_fixtures_is_a_400_naming_the_field(pixop: Emulator, restore_worlds: None) -> None:
+    world = pixop.state.default_world()
+    world["projects"][0]["videos"][0]["media"] = "../../../../etc/hostname"
+    response = _admin(pixop, "POST", "/seed", json={"world": world})
+    assert response.status_code == 400, response.text
+    assert "projects[].videos[].media" in response.json()["error"]
+
+
+def test_seed_world_with_vonage_audio_outside_fixtures_is_a_400(vonage: Emulator, restore_worlds: None) -> None:
+    world = vonage.state.default_world()
+    for bad in ("../../../../../etc/hostname", "/etc/hostname", "missing.wav"):
+        world["audio"] = [bad]
+        response = _admin(vonage, "POST", "/seed", json={"world": world})
+        assert response.status_code == 400, response.text
+        message = response.json()["error"]
+        assert "audio[]" in message
+        assert "/work" not in message and "/home" not in message  # no absolute path of this machine
+
+
+def test_seed_world_with_an_absolute_key_path_is_refused(vonage: Emulator, restore_worlds: None) -> None:
+    world = vonage.state.default_world()
+    world["accounts"][0]["applications"][0]["private_key"] = "/etc/hostname"
+    response = _admin(vonage, "POST", "/seed", json={"world": world})
+    assert response.status_code == 400, response.text
+    assert "private_key" in response.json()["error"]
+
+
+# -- 2. the clock ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "body",
+    ['{"advance_seconds": 1e12}', '{"advance_seconds": NaN}', '{"advance_seconds": Infinity}',
+     '{"set": "9999-12-31T23:59:59Z"}', '{"set": "1900-01-01T00:00:00Z"}'],
+)
+def test_clock_values_out_of_range_are_a_400_and_the_emulator_keeps_answering(pixop: Emulator, body: str) -> None:
+    before = pixop.clock.time()
+    response = _admin(pixop, "POST", "/clock", data=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert pixop.clock.time() - before < 5  # not moved
+    answer = requests.get(f"{pixop.base_url}/accounts/v1/token", timeout=10)
+    assert answer.status_code == 401 and answer.headers["Date"]
+
+
+def test_clock_can_reach_the_far_end_of_its_range_and_still_format_dates(pixop: Emulator) -> None:
+    response = _admin(pixop, "POST", "/clock", json={"set": "2999-12-31T23:00:00Z", "freeze": True})
+    assert response.status_code == 200, response.text
+    answer = requests.get(f"{pixop.base_url}/accounts/v1/token", timeout=10)
+    assert "2999" in answer.headers["Date"]
+    entries = _admin(pixop, "GET", "/journal").json()["entries"]
+    assert entries[-1]["time"].startswith("2999-12-31T23")
+    assert _admin(pixop, "POST", "/clock", json={"advance_seconds": 7200}).status_code == 400
+
+
+# -- 3. JSON depth -----------------------------------------------------------------------------------
+def _deep(emulator: Emulator, method: str, path: str, headers: dict[str, str] | None = None) -> requests.Response:
+    headers = {"Content-Type": "application/json", **(headers or {})}
+    return requests.request(method, emulator.base_url + path, data=DEEP, headers=headers, timeout=30)
+
+
+def _journal_ok(emulator: Emulator) -> None:
+    response = _admin(emulator, "GET", "/journal")
+    assert response.status_code == 200, response.text
+    last = response.json()["entries"][-1]
+    assert "json" not in last["request_body"]
+
+
+def test_deep_json_is_pixops_400(pixop: Emulator, pixop_client: Any) -> None:
+    response = _deep(pixop, "PUT", "/videos/v1/project", {"Authorization": pixop_client.headers["Authorization"]})
+    assert response.status_code == 400, response.text
+    assert response.json()["exception"]
+    _journal_ok(pixop)
+
+
+def test_deep_json_is_vonages_400(vonage: Emulator) -> None:
+    item = next(iter(vonage.state.db["media"].values()))
+    creds = vonage.credentials
+    response = requests.put(
+        f"{vonage.base_url}/v3/media/{item['id']}", data=DEEP, headers={"Content-Type": "application/json"},
+        auth=(creds["api_key"], creds["api_secret"]), timeout=30,
+    )
+    assert response.status_code == 400, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    _journal_ok(vonage)
+
+
+def test_deep_json_is_blue_billywigs_400(bluebillywig: Emulator) -> None:
+    creds = bluebillywig.credentials
+    token = f"{creds['key_id']}-{hotp_hex(creds['secret'], window_counter(bluebillywig.clock.time(), 120))}"
+    response = _deep(bluebillywig, "PUT", "/sapi/mediaclip", {"rpctoken": token})
+    assert response.status_code == 400, response.text
+    _journal_ok(bluebillywig)
+
+
+def _mediaflow_token(mediaflow: Emulator) -> str:
+    creds = mediaflow.credentials
+    response = requests.get(f"{mediaflow.base_url}/1/oauth2/token", params={
+        "grant_type": "refresh_token", "client_id": creds["client_id"], "client_secret": creds["client_secret"],
+        "refresh_token": creds["refresh_token"],
+    }, timeout=10)
+    return response.json()["access_token"]
+
+
+def test_deep_json_is_mediaflows_400(mediaflow: Emulator) -> None:
+    response = _deep(mediaflow, "POST", "/1/file", {"Authorization": f"Bearer {_mediaflow_token(mediaflow)}"})
+    assert response.status_code == 400, response.text
+    _journal_ok(mediaflow)
+
+
+def _mediabank_headers(mediabank: Emulator) -> dict[str, str]:
+    creds = mediabank.credentials
+    app = {"MAP-Application": "mockservers-tests"}
+    response = requests.post(f"{mediabank.base_url}/jwt/login", data={"email": creds["email"], "password": creds["password"]},
+                             headers=app, timeout=10)
+    return {**app, "Authorization": f"Bearer {response.json()['token']}"}
+
+
+def test_deep_json_is_mediabanks_400_also_in_the_metadata_form_field(mediabank: Emulator) -> None:
+    headers = _mediabank_headers(mediabank)
+    response = _deep(mediabank, "POST", "/asset/", headers)
+    assert response.status_code == 400, response.text
+    response = requests.post(f"{mediabank.base_url}/asset/", data={"metadata": DEEP}, headers=headers, timeout=30)
+    assert response.status_code == 400, response.text
+    assert "metadata" in response.text
+    _journal_ok(mediabank)
+
+
+def test_deep_json_is_an_admin_400_and_the_journal_keeps_working(pixop: Emulator) -> None:
+    for path in ("/clock", "/faults", "/seed"):
+        response = requests.post(f"{pixop.base_url}/__admin{path}", data=DEEP, headers={"Content-Type": "application/json"}, timeout=30)
+        assert response.status_code == 400, (path, response.text)
+    response = _admin(pixop, "GET", "/journal", params={"include_admin": "true"})
+    assert response.status_code == 200
