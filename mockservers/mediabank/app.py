@@ -23,6 +23,7 @@ PROVIDER = Provider(
         "token_ttl_seconds": 3600,
         "callback_max_attempts": 5,
         "callback_backoff_seconds": [10, 30, 60, 120],
+        "callback_allowed_hosts": [],  # beyond loopback; "*" allows any (see README limitations)
     },
     uses_s3=True,
     # The JWT service lives on its own host; the emulator serves it under /jwt.

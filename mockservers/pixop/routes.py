@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 
 from mockservers.core.errors import ApiError, BadRequestError
+from mockservers.core.http import content_disposition
 from mockservers.core.params import json_string, query_int
 from mockservers.pixop import tokens
 from mockservers.pixop.serializers import project_json, team_json, user_json, video_json, video_summary_json
@@ -326,13 +327,13 @@ def _download(upload: dict[str, Any], path: str) -> Response:
     response = send_file(
         path,
         mimetype=upload["fileType"] or "application/octet-stream",
-        as_attachment=True,
-        download_name=upload["fileName"],
         conditional=True,
         etag=upload["md5"],
         last_modified=upload["uploadedAt"],
         max_age=None,
     )
+    # The file name came from the uploader (RFC 2231 filename* may carry CR/LF): encoded, never raw.
+    response.headers["Content-Disposition"] = content_disposition(upload["fileName"])
     return response
 
 

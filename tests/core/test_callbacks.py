@@ -128,3 +128,17 @@ def test_receiver_scripts_failures_in_order() -> None:
         assert receiver.requests == []
     finally:
         receiver.stop()
+
+
+def test_one_large_clock_jump_runs_every_retry_due_within_it_in_order(
+    dispatcher: CallbackDispatcher, mockservers_callback_receiver: CallbackReceiver
+) -> None:
+    mockservers_callback_receiver.fail_always(500)
+    start = dispatcher.clock.time()
+    delivery = dispatcher.send(mockservers_callback_receiver.url, {"k": "jump"})
+    assert dispatcher.wait_until(lambda: len(delivery.attempts) == 1)
+    dispatcher.clock.advance(3600)  # retries were due at +10 and +30: both run, in order
+    assert dispatcher.wait_until(lambda: delivery.status == FAILED)
+    assert [a.number for a in delivery.attempts] == [1, 2, 3]
+    assert len(mockservers_callback_receiver.requests) == 3
+    assert delivery.next_attempt_at is None and delivery.due_at == start + 30

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +12,19 @@ import requests
 
 from mockservers.core.auth.hotp import hotp_hex, window_counter
 from mockservers.core.emulator import Emulator, load_world
+from mockservers.core.paths import fixtures_dir
 
 DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def vonage_fixture(name: str) -> Path:
+    """A shipped Vonage audio file."""
+    return fixtures_dir() / "vonage" / "audio" / name
+
+
+def pixop_fixture() -> Path:
+    """The shipped small video."""
+    return fixtures_dir() / "media" / "small.mov"
 
 
 def _admin(emulator: Emulator, method: str, path: str, **kwargs: Any) -> requests.Response:
@@ -181,3 +193,55 @@ def test_deep_json_is_an_admin_400_and_the_journal_keeps_working(pixop: Emulator
         assert response.status_code == 400, (path, response.text)
     response = _admin(pixop, "GET", "/journal", params={"include_admin": "true"})
     assert response.status_code == 200
+
+
+# -- 4. header values from user input ---------------------------------------------------------------
+def test_vonage_filename_with_crlf_downloads_with_an_encoded_content_disposition(vonage: Emulator) -> None:
+    creds = vonage.credentials
+    auth = (creds["api_key"], creds["api_secret"])
+    name = "evil\r\nSet-Cookie: x=1.wav"
+    wav = (vonage_fixture("greeting.wav")).read_bytes()
+    created = requests.post(f"{vonage.base_url}/v3/media", files={"filedata": ("a.wav", wav, "audio/wav")},
+                            data={"filename": name}, auth=auth, timeout=10)
+    assert created.status_code == 201, created.text
+    download = requests.get(f"{vonage.base_url}/v3/media/{created.json()['id']}", auth=auth, timeout=10)
+    assert download.status_code == 200, download.text
+    disposition = download.headers["Content-Disposition"]
+    assert "\r" not in disposition and "\n" not in disposition and "Set-Cookie" not in download.headers
+    assert "filename*=UTF-8''evil%0D%0ASet-Cookie" in disposition
+
+
+def test_pixop_rfc2231_filename_with_crlf_downloads(pixop: Emulator, pixop_client: Any) -> None:
+    project = pixop_client.put("/videos/v1/project", json={"name": "Header test"}).json()["project"]
+    video = pixop_client.put("/videos/v1/video", json={"projectId": project["id"], "name": "v"}).json()
+    video_id = video.get("video", video).get("id") or video["videoId"]
+    media = pixop_fixture().read_bytes()
+    boundary = "XyZ"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''a%0D%0Ab.mov\r\n"
+            f"Content-Type: video/quicktime\r\n\r\n").encode() + media + f"\r\n--{boundary}--\r\n".encode()
+    upload = pixop_client.post(f"/media/v1/upload/light/{video_id}", data=body,
+                               headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert upload.status_code == 200, upload.text
+    download = pixop_client.get(f"/media/v1/download/original/{video_id}")
+    assert download.status_code == 200, download.text
+    assert "\n" not in download.headers["Content-Disposition"]
+    assert download.content == media
+
+
+# -- 5. URLs ---------------------------------------------------------------------------------------
+def test_vonage_malformed_url_literal_is_a_400(vonage: Emulator) -> None:
+    creds = vonage.credentials
+    response = requests.post(f"{vonage.base_url}/v3/media", data={"url": "http://[oops/"},
+                             auth=(creds["api_key"], creds["api_secret"]), timeout=10)
+    assert response.status_code == 400, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize(("url", "fragment"), [("http://[oops/", "not a valid URL"), ("https://example.com/hook", "refused")])
+def test_mediabank_callback_url_malformed_or_off_loopback_is_a_400(mediabank: Emulator, url: str, fragment: str) -> None:
+    headers = _mediabank_headers(mediabank)
+    asset = requests.post(f"{mediabank.base_url}/asset/", json={"metadata": {"title": "x"}}, headers=headers, timeout=10)
+    body = {"asset_id": asset.json()["asset"]["id"], "key": "k.mov", "callback_url": url}
+    response = requests.post(f"{mediabank.base_url}/ingest/", json=body, headers=headers, timeout=10)
+    assert response.status_code == 400, response.text
+    assert "callback_url" in response.text and fragment in response.text

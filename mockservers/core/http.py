@@ -1,0 +1,77 @@
+"""Header values and URLs built from user input: encoded, sanitized, or refused with a clear error."""
+
+from __future__ import annotations
+
+import ipaddress
+import unicodedata
+from urllib.parse import SplitResult, quote, urlsplit
+
+from werkzeug.http import dump_options_header
+
+# The characters RFC 5987 attr-char allows unencoded (werkzeug's send_file uses the same set).
+_ATTR_CHARS = "!#$&+-.^_`|~"
+
+
+def _printable_ascii(text: str) -> bool:
+    return text.isascii() and all(" " <= ch < "\x7f" for ch in text)
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """A Content-Disposition value for any file name (RFC 6266): never a header injection, never a 500.
+
+    A plain printable-ASCII name is sent as ``filename=`` (what werkzeug's ``send_file`` sends);
+    anything else gets ``filename*=UTF-8''<percent-encoded>`` carrying the exact name, plus an ASCII
+    ``filename=`` fallback with control characters, quotes and backslashes replaced.
+    """
+    if _printable_ascii(filename) and filename.strip():
+        return dump_options_header(disposition, {"filename": filename})
+    decomposed = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+    fallback = "".join(ch if " " <= ch < "\x7f" and ch not in '"\\' else "_" for ch in decomposed).strip() or "download"
+    encoded = quote(filename, safe=_ATTR_CHARS)
+    return dump_options_header(disposition, {"filename": fallback, "filename*": f"UTF-8''{encoded}"})
+
+
+class BadURLError(ValueError):
+    """A URL that does not parse, or is not absolute http(s)."""
+
+
+def parse_http_url(value: str) -> SplitResult:
+    """An absolute http(s) URL, split; :class:`BadURLError` for anything malformed (``http://[oops/``)."""
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises ValueError on a bad port ("http://h:99999/")
+        host = parts.hostname
+    except ValueError as exc:
+        raise BadURLError(f"not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise BadURLError("must be an absolute http:// or https:// URL")
+    if any(ch in value for ch in "\r\n\t\x00 "):
+        raise BadURLError("must not contain spaces or control characters")
+    del port
+    return parts
+
+
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for ``localhost`` names and loopback addresses (127.0.0.0/8, ::1)."""
+    if not host:
+        return False
+    host = host.strip("[]").lower().rstrip(".")
+    if host in LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def callback_host_allowed(host: str | None, allowed_hosts: object = ()) -> bool:
+    """Loopback always; other hosts only when listed in ``allowed_hosts`` (``"*"`` allows any)."""
+    if is_loopback_host(host):
+        return True
+    if isinstance(allowed_hosts, str):
+        allowed_hosts = [allowed_hosts]
+    listed = {str(h).lower().rstrip(".") for h in allowed_hosts or ()}  # type: ignore[attr-defined]
+    return "*" in listed or (host or "").lower().rstrip(".") in listed
