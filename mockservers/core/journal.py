@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
+
+from werkzeug.exceptions import BadRequest
 
 from mockservers.core.clock import VirtualClock, utc_datetime
 from mockservers.core.safejson import safe_loads
@@ -331,19 +334,35 @@ class TeeInput:
 
     def read(self, *args: Any) -> bytes:
         """Read and record."""
-        return self._seen(self._stream.read(*args))
+        with _malformed_body_is_400():
+            return self._seen(self._stream.read(*args))
 
     def readline(self, *args: Any) -> bytes:
         """Read a line and record."""
-        return self._seen(self._stream.readline(*args))
+        with _malformed_body_is_400():
+            return self._seen(self._stream.readline(*args))
 
     def readlines(self, *args: Any) -> list[bytes]:
         """Read lines and record."""
-        return [self._seen(line) for line in self._stream.readlines(*args)]
+        with _malformed_body_is_400():
+            return [self._seen(line) for line in self._stream.readlines(*args)]
 
     def __iter__(self) -> Iterable[bytes]:
-        for chunk in self._stream:
-            yield self._seen(chunk)
+        with _malformed_body_is_400():
+            for chunk in self._stream:
+                yield self._seen(chunk)
+
+
+@contextlib.contextmanager
+def _malformed_body_is_400() -> Iterator[None]:
+    # werkzeug's server raises OSError("Invalid chunk header") for a chunk-size line like ``zz``;
+    # as an HTTP 400 it reaches the provider's error renderer instead of answering 500.
+    try:
+        yield
+    except (ConnectionError, TimeoutError):
+        raise
+    except (OSError, ValueError) as exc:
+        raise BadRequest(f"the request body is malformed ({exc}); send a valid chunked or Content-Length body") from None
 
 
 def now_ms() -> float:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -245,3 +247,43 @@ def test_mediabank_callback_url_malformed_or_off_loopback_is_a_400(mediabank: Em
     response = requests.post(f"{mediabank.base_url}/ingest/", json=body, headers=headers, timeout=10)
     assert response.status_code == 400, response.text
     assert "callback_url" in response.text and fragment in response.text
+
+
+# -- 6. malformed chunked bodies -------------------------------------------------------------------
+def _raw_chunked(emulator: Emulator, method: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    host, port = emulator.base_url.split("//", 1)[1].rsplit(":", 1)
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Transfer-Encoding: chunked", "Connection: close"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode() + b"zz\r\nhello\r\n0\r\n\r\n"
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    found = dict(line.split(": ", 1) for line in header_lines)
+    return int(status_line.split(" ")[1]), found, body
+
+
+def test_malformed_chunked_body_is_pixops_400(pixop: Emulator, pixop_client: Any) -> None:
+    status, headers, body = _raw_chunked(pixop, "PUT", "/videos/v1/project", {
+        "Authorization": pixop_client.headers["Authorization"], "Content-Type": "application/json"})
+    assert status == 400, body
+    assert json.loads(body)["exception"]
+
+
+def test_malformed_chunked_body_is_vonages_400(vonage: Emulator) -> None:
+    creds = vonage.credentials
+    basic = base64.b64encode(f"{creds['api_key']}:{creds['api_secret']}".encode()).decode()
+    status, headers, body = _raw_chunked(vonage, "POST", "/v3/media", {
+        "Authorization": f"Basic {basic}", "Content-Type": "multipart/form-data; boundary=x"})
+    assert status == 400, body
+    assert headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_malformed_chunked_body_is_mediaflows_400(mediaflow: Emulator) -> None:
+    status, headers, body = _raw_chunked(mediaflow, "POST", "/1/file", {
+        "Authorization": f"Bearer {_mediaflow_token(mediaflow)}", "Content-Type": "application/json"})
+    assert status == 400, body
+    assert headers["Content-Type"].startswith("application/json")
