@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import os
 import threading
 import time
@@ -23,6 +24,10 @@ KEEP_BODY_BYTES = 1024 * 1024
 DEFAULT_JOURNAL_MAX_BYTES = 64 * 1024 * 1024
 # What an entry costs beyond its bodies (headers, fields, summaries): an estimate for the byte bound.
 ENTRY_OVERHEAD_BYTES = 1024
+
+
+_SEQ = operator.attrgetter("seq")
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def journal_max_bytes() -> int:
@@ -154,6 +159,20 @@ class Exchange:
         held = sum(len(raw[1]) for raw in (self._raw_request, self._raw_response) if raw)
         return held + ENTRY_OVERHEAD_BYTES
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Any change after recording drops the cached encoding (see :meth:`encoded`).
+        object.__setattr__(self, name, value)
+        if name != "_encoded":
+            object.__setattr__(self, "_encoded", None)
+
+    def encoded(self) -> bytes:
+        """:meth:`to_json` as compact JSON bytes, cached: a journal read re-encodes only new or changed entries."""
+        cached = getattr(self, "_encoded", None)
+        if cached is None:
+            cached = _ENCODER.encode(self.to_json()).encode()
+            self._encoded = cached
+        return cached
+
     def to_json(self) -> dict[str, Any]:
         """JSON view (the admin API and exports); containers are fresh, parsed body values are shared."""
         view = {name: getattr(self, name) for name in self.FIELDS}
@@ -277,7 +296,7 @@ class Journal:
         Outbound exchanges (callbacks the emulator made) are left out unless asked for.
         """
         with self._lock:
-            items = sorted(self._entries, key=lambda e: e.seq)
+            items = sorted(self._entries, key=_SEQ)
         return [e for e in items if _keep(e, method, path, status, include_admin, include_outbound)]
 
     def outbound(self, path: str | None = None, status: int | None = None) -> list[Exchange]:

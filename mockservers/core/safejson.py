@@ -25,6 +25,10 @@ def _reject_constant(name: str) -> float:
     raise JSONLimitError(f"{name} is not a JSON number")
 
 
+# One decoder for every call: json.loads with a keyword builds a new one each time.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def _depth_ok(value: Any, limit: int) -> bool:
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
@@ -46,7 +50,9 @@ def safe_loads(text: str | bytes | bytearray, max_depth: int = MAX_JSON_DEPTH, m
     if len(text) > max_bytes:
         raise JSONLimitError(f"JSON text larger than {max_bytes} bytes")
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        if not isinstance(text, str):
+            text = bytes(text).decode(json.detect_encoding(text))
+        value = _DECODER.decode(text)
     except RecursionError:
         raise JSONLimitError(f"JSON nested deeper than {max_depth} levels") from None
     if not _depth_ok(value, max_depth):
