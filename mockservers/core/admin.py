@@ -10,12 +10,24 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from mockservers.core.clock import MAX_ADVANCE_SECONDS, check_instant, parse_iso8601
 from mockservers.core.errors import ApiError
 from mockservers.core.faults import FaultSpecError, parse_rule
+from mockservers.core.http import admin_host_allowed
 from mockservers.core.openapi import openapi_copy
 
 if TYPE_CHECKING:
     from mockservers.core.emulator import Emulator
 
 admin_blueprint = Blueprint("mockservers_admin", __name__, url_prefix="/__admin")
+
+
+@admin_blueprint.before_request
+def _refuse_foreign_hosts() -> None:
+    """Admin requests must name a loopback host or the bound address: a DNS-rebinding page cannot."""
+    if not admin_host_allowed(request.host, request.environ.get("SERVER_NAME", "")):
+        raise ApiError(
+            403,
+            f"the admin API answers only requests whose Host is a loopback name or the bound address; "
+            f"{request.host!r} is not one (add it to MOCKSERVERS_ADMIN_HOSTS to allow it)",
+        )
 
 
 def _emulator() -> Emulator:

@@ -63,7 +63,9 @@ def build_app(emulator: Emulator, register_routes: Callable[[Flask], None], rend
         message = _http_message(error)
         headers = {k: v for k, v in error.get_headers() if k.lower() in ("content-range", "allow", "retry-after")}
         if _is_admin():
-            return _admin_error(status, message)
+            response = _admin_error(status, message)
+            response.headers.extend(headers)  # a 405 names the allowed methods (RFC 9110 Allow)
+            return response
         return render_error(ApiError(status, message, headers=headers))
 
     @app.errorhandler(Exception)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import unicodedata
 from urllib.parse import SplitResult, quote, urlsplit
 
@@ -75,3 +76,27 @@ def callback_host_allowed(host: str | None, allowed_hosts: object = ()) -> bool:
         allowed_hosts = [allowed_hosts]
     listed = {str(h).lower().rstrip(".") for h in allowed_hosts or ()}  # type: ignore[attr-defined]
     return "*" in listed or (host or "").lower().rstrip(".") in listed
+
+
+def host_name(host_header: str) -> str:
+    """The name part of a Host header value (``[::1]:8701`` -> ``::1``, ``Example:80`` -> ``example``)."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    if host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".")
+
+
+def admin_host_allowed(host_header: str, bound_address: str = "") -> bool:
+    """Loopback names/addresses, the address the server is bound to, or a name in MOCKSERVERS_ADMIN_HOSTS.
+
+    MOCKSERVERS_ADMIN_HOSTS is a comma-separated list (e.g. a container's service name); ``*`` allows any.
+    """
+    name = host_name(host_header)
+    if not name:
+        return False
+    if is_loopback_host(name) or (bound_address and name == host_name(bound_address)):
+        return True
+    extra = {h.strip().lower().rstrip(".") for h in os.environ.get("MOCKSERVERS_ADMIN_HOSTS", "").split(",") if h.strip()}
+    return "*" in extra or name in extra

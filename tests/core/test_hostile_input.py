@@ -287,3 +287,34 @@ def test_malformed_chunked_body_is_mediaflows_400(mediaflow: Emulator) -> None:
         "Authorization": f"Bearer {_mediaflow_token(mediaflow)}", "Content-Type": "application/json"})
     assert status == 400, body
     assert headers["Content-Type"].startswith("application/json")
+
+
+# -- 8. admin Host check, Allow --------------------------------------------------------------------
+@pytest.mark.parametrize("host", ["evil.example", "attacker.test:8701", "127.0.0.1.evil.example"])
+def test_admin_refuses_a_foreign_host_header(pixop: Emulator, host: str) -> None:
+    response = requests.post(f"{pixop.base_url}/__admin/reset", headers={"Host": host}, timeout=10)
+    assert response.status_code == 403, response.text
+    assert response.json()["status"] == 403 and "Host" in response.json()["error"]
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "[::1]:1234", "LOCALHOST.:80"])
+def test_admin_accepts_loopback_host_headers(pixop: Emulator, host: str) -> None:
+    assert requests.get(f"{pixop.base_url}/__admin/clock", headers={"Host": host}, timeout=10).status_code == 200
+
+
+def test_admin_host_allow_list_from_the_environment(pixop: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCKSERVERS_ADMIN_HOSTS", "emulators.internal")
+    assert requests.get(f"{pixop.base_url}/__admin/clock", headers={"Host": "emulators.internal:8701"}, timeout=10).status_code == 200
+
+
+def test_admin_405_carries_allow(pixop: Emulator) -> None:
+    response = requests.get(f"{pixop.base_url}/__admin/reset", timeout=10)
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+
+
+def test_blue_billywig_options_on_mediaclip_new_lists_its_own_methods(bluebillywig: Emulator) -> None:
+    response = requests.options(f"{bluebillywig.base_url}/sapi/mediaclip/new", timeout=10)
+    assert response.status_code == 200
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == {"OPTIONS", "POST"}
+    bluebillywig.journal.clear()  # OPTIONS is HTTP machinery, not an endpoint of the contracts

@@ -38,11 +38,17 @@ def put_mediaclip(user: str) -> Response:
     return _one(clips.create(st, body, user))
 
 
-@mediaclip.post("/new")
+@mediaclip.post("/new", provide_automatic_options=False)
 @authenticated
 def create_mediaclip(user: str) -> Response:
     """Create, as the official Python SDK does."""
     return _one(clips.create(state(), json_body(), user))
+
+
+@mediaclip.route("/new", methods=["OPTIONS"])
+def options_new() -> Response:
+    """``/new`` takes POST only: Flask's automatic OPTIONS would add the methods of ``/<clip_id>``."""
+    return Response(status=200, headers={"Allow": "OPTIONS, POST"})
 
 
 @mediaclip.delete("")
