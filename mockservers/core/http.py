@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import unicodedata
 from urllib.parse import SplitResult, quote, urlsplit
 
@@ -100,3 +101,19 @@ def admin_host_allowed(host_header: str, bound_address: str = "") -> bool:
         return True
     extra = {h.strip().lower().rstrip(".") for h in os.environ.get("MOCKSERVERS_ADMIN_HOSTS", "").split(",") if h.strip()}
     return "*" in extra or name in extra
+
+
+_SINGLE_RANGE = re.compile(r"^\s*bytes\s*=\s*(?:(\d+)\s*-\s*(\d*)|-\s*(\d+))\s*$", re.IGNORECASE)
+
+
+def single_byte_range(value: str) -> bool:
+    """True for one well-formed byte range (``bytes=0-99``, ``bytes=100-``, ``bytes=-50``).
+
+    Anything else (unparseable, another unit, several ranges, last < first) is what RFC 9110
+    (14.2) lets a server ignore: the emulators then answer 200 with the whole body.
+    """
+    match = _SINGLE_RANGE.match(value)
+    if match is None:
+        return False
+    first, last = match.group(1), match.group(2)
+    return not (first is not None and last and int(last) < int(first))

@@ -318,3 +318,23 @@ def test_blue_billywig_options_on_mediaclip_new_lists_its_own_methods(bluebillyw
     assert response.status_code == 200
     assert {m.strip() for m in response.headers["Allow"].split(",")} == {"OPTIONS", "POST"}
     bluebillywig.journal.clear()  # OPTIONS is HTTP machinery, not an endpoint of the contracts
+
+
+# -- 9. Range headers a server may ignore ------------------------------------------------------------
+@pytest.mark.parametrize("value", ["bytes=abc", "bytes=0-1,3-4", "items=0-3", "bytes=5-2"])
+def test_unusable_range_is_ignored_with_a_fidelity_warning(vonage: Emulator, value: str) -> None:
+    creds = vonage.credentials
+    item = next(iter(vonage.state.db["media"].values()))
+    response = requests.get(f"{vonage.base_url}/v3/media/{item['id']}", headers={"Range": value},
+                            auth=(creds["api_key"], creds["api_secret"]), timeout=10)
+    assert response.status_code == 200 and len(response.content) == vonage.blobs.get(item["blob_key"]).size
+    entry = _admin(vonage, "GET", "/journal").json()["entries"][-1]
+    assert [w["code"] for w in entry["warnings"]] == ["range-ignored"]
+
+
+def test_a_satisfiable_single_range_still_gets_206_and_an_unsatisfiable_one_416(vonage: Emulator) -> None:
+    creds = vonage.credentials
+    item = next(iter(vonage.state.db["media"].values()))
+    url, auth = f"{vonage.base_url}/v3/media/{item['id']}", (creds["api_key"], creds["api_secret"])
+    assert requests.get(url, headers={"Range": "bytes=0-9"}, auth=auth, timeout=10).status_code == 206
+    assert requests.get(url, headers={"Range": "bytes=99999999-"}, auth=auth, timeout=10).status_code == 416
