@@ -72,6 +72,7 @@ def _escape(name: str) -> str:
 
 
 def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any]) -> dict[str, Any]:
+    error_type = contracts.index.get("error_content_type") or JSON
     _, path_params = openapi_path(endpoint.path)
     operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": list(path_params)}
     if raw.get("summary"):
@@ -86,7 +87,9 @@ def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any]) 
     for status, schema_file in endpoint.responses.items():
         entry: dict[str, Any] = {"description": "error" if status == "default" else f"status {status}"}
         if schema_file is not None:
-            entry["content"] = {JSON: {"schema": {"$ref": f"#/components/schemas/{component_name(schema_file)}"}}}
+            # Errors may have their own media type (Vonage: RFC 7807 application/problem+json).
+            media_type = error_type if status == "default" or not status.startswith("2") else JSON
+            entry["content"] = {media_type: {"schema": {"$ref": f"#/components/schemas/{component_name(schema_file)}"}}}
         elif raw.get("response_content_type") and status.startswith("2"):
             entry["content"] = {raw["response_content_type"]: {}}
         responses[status] = entry
