@@ -10,7 +10,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from mockservers.conformance.arguments import add_contracts_parser
 from mockservers.core.emulator import Emulator, EmulatorConfig
+from mockservers.core.settings import ConfigError
 from mockservers.registry import PROVIDERS, create_emulator, provider
 from mockservers.s3 import S3Endpoint
 
@@ -65,22 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--setting", action="append", default=[], metavar="PROVIDER.KEY=VALUE", help="provider knob, e.g. pixop.ingest_seconds=1")
     serve.add_argument("--info-file", type=Path, help="write base URLs and demo credentials as JSON here")
     sub.add_parser("providers", help="list the emulated providers and their default ports")
-    contracts = sub.add_parser("contracts", help="OpenAPI documents and contract checks").add_subparsers(
-        dest="contracts_command", required=True
-    )
-    openapi = contracts.add_parser("openapi", help="print a provider's OpenAPI 3.1 document (from contracts/)")
-    openapi.add_argument("provider", choices=list(PROVIDERS))
-    openapi.add_argument("--output", type=Path, help="write to this file instead of stdout")
-    check = contracts.add_parser("check", help="walk a live server (emulator or real provider) and check every answer")
-    check.add_argument("provider", choices=list(PROVIDERS))
-    check.add_argument("--base-url", help="the server (default: base_url from --credentials)")
-    check.add_argument("--credentials", type=Path, help="JSON as the sandbox's --info-file writes it, or a flat credentials object")
-    check.add_argument("--read-only", action="store_true", help="call nothing that writes")
-    check.add_argument("--json", action="store_true", help="print the report as JSON")
-    verify = contracts.add_parser("verify-journal", help="check recorded traffic (journal JSON lines or HAR) against contracts")
-    verify.add_argument("file", type=Path)
-    verify.add_argument("--provider", choices=list(PROVIDERS), help="whose contracts (default: from hosts, else by route)")
-    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_contracts_parser(sub)
     return parser
 
 
@@ -119,7 +106,7 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         if s3 is not None:
             s3.stop()
         print(f"mockservers: cannot start: {exc}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, ConfigError) else 1  # a bad setting or world file is a usage error
     info: dict[str, Any] = {name: {"base_url": e.base_url, "credentials": e.credentials} for name, e in emulators.items()}
     if s3 is not None:
         info["s3"] = {"base_url": s3.url, "credentials": s3.info()}

@@ -22,7 +22,6 @@ and the invariants stay. Run it with :func:`run_machine`::
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 import requests
@@ -30,6 +29,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
 from mockservers.core.emulator import Emulator
+from mockservers.registry import machine_of
 from mockservers.validation import exchange_violations
 
 
@@ -43,7 +43,6 @@ class EmulatorMachine(RuleBasedStateMachine):
         emulator.clock.freeze()
         self.session = requests.Session()
         self.base_url = emulator.base_url
-        self.token_renewals = 0
 
     def url(self, path: str) -> str:
         """Absolute URL on the emulator (absolute URLs pass through)."""
@@ -64,7 +63,6 @@ class EmulatorMachine(RuleBasedStateMachine):
         answer = self.session.request(method, self.url(path), **kwargs)
         if answer.status_code == 401 and retry:
             self.check_unauthorized(answer)
-            self.token_renewals += 1
             self.client_login()
             answer = self.session.request(method, self.url(path), **kwargs)
         assert answer.status_code in expect, f"{method} {path}: {answer.status_code} {answer.text[:200]}"
@@ -78,9 +76,11 @@ class EmulatorMachine(RuleBasedStateMachine):
 
 
 def machine_for(provider: str) -> type[EmulatorMachine]:
-    """The provider's state machine class."""
-    module = import_module(f"mockservers.{provider}.machine")
-    return module.MACHINE
+    """The provider's state machine class (Provider.machine, else its ``machine.MACHINE``)."""
+    machine = machine_of(provider)
+    if machine is None:
+        raise LookupError(f"provider {provider!r} has no state machine")
+    return machine
 
 
 def run_machine(machine: type[EmulatorMachine], emulator: Emulator, **settings_kwargs: Any) -> None:

@@ -27,3 +27,23 @@ def provider(name: str) -> Provider:
 def create_emulator(name: str, config: EmulatorConfig | None = None, **fields: Any) -> Emulator:
     """A new (not yet serving) emulator of one provider."""
     return Emulator(provider(name), config or EmulatorConfig(**fields))
+
+
+def walk_of(name: str) -> Any:
+    """The provider's conformance walk, or None (Provider.walk, else the naming convention)."""
+    return provider(name).find_walk()
+
+
+def authenticate_of(name: str) -> Any:
+    """The provider's ``authenticate(session, base_url, credentials)``, or None."""
+    return provider(name).find_authenticate()
+
+
+def machine_of(name: str) -> Any:
+    """The provider's Hypothesis state machine class, or None."""
+    return provider(name).find_machine()
+
+
+def error_contract_of(name: str) -> str:
+    """The contract file name of the provider's error document."""
+    return provider(name).error_contract_name()

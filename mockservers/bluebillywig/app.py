@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
@@ -11,6 +12,14 @@ from mockservers.bluebillywig.routes import register_routes
 from mockservers.bluebillywig.state import BlueBillywigState
 from mockservers.core.emulator import EmulatorConfig, Provider
 
+
+@dataclass
+class BlueBillywigSettings:
+    """bluebillywig's settings (``--setting bluebillywig.KEY=VALUE``, ``mockservers_config``); unknown keys are refused."""
+
+    transcode_seconds: float = 5.0  # upload -> clip playable
+
+
 PROVIDER = Provider(
     name="bluebillywig",
     title="Blue Billywig SAPI (mediaclip, mediaasset, search, uploads)",
@@ -18,6 +27,7 @@ PROVIDER = Provider(
     state_class=BlueBillywigState,
     register_routes=register_routes,
     render_error=render_error,
+    settings_class=BlueBillywigSettings,
     default_settings={"transcode_seconds": 5.0},
     uses_s3=True,
     # Each publication has its own host, https://{publication}.bbvms.com (SDK README).

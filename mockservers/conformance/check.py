@@ -13,15 +13,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from importlib import import_module
 from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import requests
 
 from mockservers.conformance.report import Report, endpoint_label
+from mockservers.conformance.traffic import PROBE_HEADER
 from mockservers.core.contracts import contract_set
 from mockservers.core.journal import summarize_body
+from mockservers.registry import walk_of
 
 
 class Walk:
@@ -78,12 +79,16 @@ class Walk:
             self.report.skipped(label, f"read-only: {why or 'this call writes'}")
             return None
         kwargs.setdefault("timeout", self.timeout)
+        expected = (expect,) if isinstance(expect, int) else expect
+        negative = all(status >= 400 for status in expected)
+        if negative:
+            # Marked so that traffic recorded meanwhile can be verified without these deliberate bad requests.
+            kwargs["headers"] = {**(kwargs.get("headers") or {}), PROBE_HEADER: "negative"}
         try:
             response = self.session.request(method, url, **kwargs)
         except requests.RequestException as exc:
             self.report.violation(label, f"{why or method}: request failed ({type(exc).__name__}: {exc})")
             return None
-        expected = (expect,) if isinstance(expect, int) else expect
         if response.status_code not in expected:
             excerpt = response.text[:120].replace("\n", " ")
             self.report.violation(label, f"{why or method}: expected status {'/'.join(map(str, expected))}, got {response.status_code}: {excerpt}")
@@ -122,14 +127,8 @@ class Walk:
 
 
 def load_walk(provider: str) -> Callable[[Walk], None] | None:
-    """The provider's walk function, if it has one."""
-    try:
-        module = import_module(f"mockservers.{provider}.walk")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"mockservers.{provider}.walk":
-            return None
-        raise
-    return module.walk
+    """The provider's walk function, if it has one (Provider.walk, else its ``walk.walk``)."""
+    return walk_of(provider)
 
 
 def run_check(provider: str, base_url: str, credentials: dict[str, Any], read_only: bool = False) -> Report:
@@ -147,5 +146,6 @@ def run_check(provider: str, base_url: str, credentials: dict[str, Any], read_on
         walk.report.violation("walk", f"stopped early: {type(exc).__name__}: {exc}")
     for row in walk.report.rows.values():
         if not row.exchanges and not row.notes:
-            walk.report.skipped(row.endpoint, "not reached by the walk")
+            writes = not row.endpoint.startswith(("GET ", "HEAD "))
+            walk.report.skipped(row.endpoint, "read-only: this endpoint writes" if read_only and writes else "not reached by the walk")
     return walk.report

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import base64
 import fnmatch
+import glob
+import ipaddress
 import json
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -32,6 +35,41 @@ class Recorded:
     response_body: dict[str, Any]
     host: str = ""
     source: str = ""
+    # Injected by a fault rule (or dropped): the answer is the test's, not the provider's.
+    fault: bool = False
+    request_headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_probe(self) -> bool:
+        """A deliberate bad request of the conformance walk (it marks them with PROBE_HEADER)."""
+        return any(k.lower() == PROBE_HEADER.lower() for k in self.request_headers)
+
+
+# The conformance walk sends this header on the requests it makes invalid on purpose, so that
+# traffic recorded while it ran can be verified without its negative probes counting as violations.
+PROBE_HEADER = "X-Mockservers-Probe"
+
+
+def expand_paths(patterns: list[str]) -> list[Path]:
+    """Files named or matched by the patterns, in order, each once (a pattern matching nothing is an error)."""
+    found: list[Path] = []
+    for pattern in patterns:
+        matches = sorted(glob.glob(pattern, recursive=True)) if glob.has_magic(pattern) else [pattern]
+        if not matches:
+            raise TrafficError(f"no file matches {pattern!r}")
+        for match in matches:
+            path = Path(match)
+            if path not in found:
+                found.append(path)
+    return found
+
+
+def load_many(patterns: list[str]) -> list[Recorded]:
+    """Exchanges of every file named or matched (see :func:`load_traffic`)."""
+    exchanges: list[Recorded] = []
+    for path in expand_paths(patterns):
+        exchanges += load_traffic(path)
+    return exchanges
 
 
 def load_traffic(path: Path) -> list[Recorded]:
@@ -74,6 +112,8 @@ def _from_journal(entry: Any, source: str) -> Recorded:
         request_body=dict(entry.get("request_body") or {}),
         response_body=dict(entry.get("response_body") or {}),
         source=source if not entry.get("outbound") else "outbound",
+        fault=bool(entry.get("fault") or entry.get("dropped")),
+        request_headers={str(k): str(v) for k, v in dict(entry.get("request_headers") or {}).items()},
     )
 
 
@@ -102,6 +142,7 @@ def _from_har(document: dict[str, Any], path: Path) -> list[Recorded]:
                     response_body=_har_body(content.get("mimeType", ""), content.get("text"), content.get("encoding")),
                     host=url.hostname or "",
                     source=f"{path}#entry{index}",
+                    request_headers={h["name"]: h.get("value", "") for h in request.get("headers") or [] if "name" in h},
                 )
             )
         except (KeyError, TypeError, ValueError) as exc:
@@ -131,19 +172,50 @@ def guess_provider(exchanges: list[Recorded]) -> str:
     return best
 
 
-def verify_traffic(exchanges: list[Recorded], provider_name: str | None = None) -> list[Report]:
-    """One report per provider found in the traffic; requests, queries and responses are all checked."""
+def is_local_host(host: str) -> bool:
+    """Loopback names and addresses: where emulators (and a sandbox) answer."""
+    if host.lower() in ("localhost", "localhost.localdomain") or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def verify_traffic(
+    exchanges: list[Recorded], provider_name: str | None = None, hosts: dict[str, str] | None = None
+) -> list[Report]:
+    """One report per provider found in the traffic; requests, queries and responses are all checked.
+
+    Left out, and counted on the report: callbacks the emulator sent and its admin API; exchanges a
+    fault rule answered; the conformance walk's deliberate bad requests; hosts that are neither a
+    provider's, nor loopback, nor named in ``hosts`` (``{host: provider}``), e.g. a page's CDN.
+    """
+    hosts = {k.lower(): v for k, v in (hosts or {}).items()}
     by_provider: dict[str, list[Recorded]] = {}
     unassigned: list[Recorded] = []
+    ignored: Counter[str] = Counter()
     for exchange in exchanges:
         if exchange.source == "outbound" or exchange.path.startswith("/__admin/"):
             continue  # callbacks the emulator sent, and its admin API, are not the provider's API
-        known = provider_for_host(exchange.host) if exchange.host and not provider_name else None
-        if known:
+        if exchange.fault:
+            ignored["fault-injected"] += 1
+            continue
+        if exchange.is_probe:
+            ignored["deliberate bad request of the conformance walk"] += 1
+            continue
+        host = exchange.host.lower()
+        if host in hosts:
+            by_provider.setdefault(hosts[host], []).append(exchange)
+            continue
+        known = provider_for_host(host) if host else None
+        if known and (provider_name is None or known[0] == provider_name):
             name, prefix = known
             if prefix:
                 exchange.path = prefix + exchange.path
             by_provider.setdefault(name, []).append(exchange)
+        elif known or (host and not is_local_host(host)):
+            ignored[f"host {host} (not {provider_name})" if known else f"host {host} (no provider)"] += 1
         else:
             unassigned.append(exchange)
     if unassigned:
@@ -153,6 +225,10 @@ def verify_traffic(exchanges: list[Recorded], provider_name: str | None = None) 
         if name not in PROVIDERS:
             raise TrafficError(f"unknown provider {name!r}; known: {', '.join(PROVIDERS)}")
         reports.append(_verify(name, items))
+    if not reports and (provider_name or ignored):
+        reports.append(_verify(provider_name or next(iter(PROVIDERS)), []) if provider_name else Report.empty())
+    for report in reports[:1]:
+        report.ignored.update(ignored)
     return reports
 
 

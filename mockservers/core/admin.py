@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -12,9 +12,7 @@ from mockservers.core.errors import ApiError
 from mockservers.core.faults import FaultSpecError, parse_rule
 from mockservers.core.http import admin_host_allowed
 from mockservers.core.openapi import openapi_copy
-
-if TYPE_CHECKING:
-    from mockservers.core.emulator import Emulator
+from mockservers.core.protocols import EmulatorLike
 
 admin_blueprint = Blueprint("mockservers_admin", __name__, url_prefix="/__admin")
 
@@ -30,7 +28,7 @@ def _refuse_foreign_hosts() -> None:
         )
 
 
-def _emulator() -> Emulator:
+def _emulator() -> EmulatorLike:
     return current_app.extensions["mockservers"]
 
 
@@ -62,7 +60,8 @@ def openapi() -> Response:
     """The provider's OpenAPI 3.1 document, assembled from its contracts."""
     emulator = _emulator()
     document = openapi_copy(emulator.provider.name, emulator.provider.title)
-    document["servers"] = [{"url": request.host_url.rstrip("/"), "description": "this emulator"}]
+    here = {"url": request.host_url.rstrip("/"), "description": "this emulator"}
+    document["servers"] = [here] + [s for s in document.get("servers", []) if s.get("url") != here["url"]]
     return jsonify(document)
 
 

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Flask, Request, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from mockservers.core.admin import admin_blueprint
-from mockservers.core.errors import ApiError
+from mockservers.core.errors import ApiError, ErrorRenderer
 from mockservers.core.middleware import EmulatorMiddleware
+from mockservers.core.protocols import EmulatorLike
 from mockservers.core.safejson import LimitedJSONProvider
 
-if TYPE_CHECKING:
-    from mockservers.core.emulator import Emulator
-
 log = logging.getLogger(__name__)
-
-ErrorRenderer = Callable[[ApiError], Response]
-
 
 class StreamingRequest(Request):
     """Multipart file parts are written straight into the blob store while parsed."""
@@ -28,18 +23,13 @@ class StreamingRequest(Request):
     def _get_file_stream(
         self, total_content_length: int | None, content_type: str | None, filename: str | None = None, content_length: int | None = None
     ) -> Any:
-        emulator: Emulator = self.environ["mockservers.emulator"]
+        emulator: EmulatorLike = self.environ["mockservers.emulator"]
         writer = emulator.blobs.writer()
         self.environ.setdefault("mockservers.writers", []).append(writer)
         return writer
 
 
-def emulator_of(app: Flask) -> Emulator:
-    """The emulator that owns ``app``."""
-    return app.extensions["mockservers"]
-
-
-def build_app(emulator: Emulator, register_routes: Callable[[Flask], None], render_error: ErrorRenderer) -> Flask:
+def build_app(emulator: EmulatorLike, register_routes: Callable[[Flask], None], render_error: ErrorRenderer) -> Flask:
     """A Flask app with the provider's routes, the admin API and shared error handling."""
     app = Flask(f"mockservers.{emulator.provider.name}")
     app.request_class = StreamingRequest

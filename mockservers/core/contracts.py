@@ -47,8 +47,10 @@ class Endpoint:
 class ContractSet:
     """Every schema of one provider with validators built once and reused."""
 
-    def __init__(self, provider: str, root: Path | None = None) -> None:
+    def __init__(self, provider: str, root: Path | None = None, error_contract: str | None = None) -> None:
         self.provider = provider
+        # The provider's error document (Provider.error_contract): what undocumented routes answer.
+        self.error_contract = error_contract or "error.json"
         self.root = (root or contracts_dir()) / provider
         index = json.loads((self.root / "endpoints.json").read_text())
         self.index: dict[str, Any] = index
@@ -66,7 +68,7 @@ class ContractSet:
         self._schemas: dict[str, dict[str, Any]] = {}
         resources = []
         for file in sorted(self.root.glob("*.json")):
-            if file.name == "endpoints.json":
+            if file.name in NOT_SCHEMAS:
                 continue
             schema = json.loads(file.read_text())
             self._schemas[file.name] = schema
@@ -114,6 +116,22 @@ class ContractSet:
         ordered = [best_match(errors)] + [e for e in errors if e is not best_match(errors)]
         return [Violation(endpoint, part, e.json_path.replace("$", "", 1).replace(".", "/"), e.message, e.instance) for e in ordered]
 
+    def check_request(self, method: str, path: str, request_json: Any = None, query: dict[str, str] | None = None) -> list[Violation]:
+        """Check a request alone (before it is answered): route, JSON body and query."""
+        endpoint = self.endpoint_for(method, path)
+        if endpoint is None:
+            return [Violation(f"{method} {path}", "route", "", "no contract covers this route")]
+        return self._request_violations(endpoint, request_json, query)
+
+    def _request_violations(self, endpoint: Endpoint, request_json: Any, query: dict[str, str] | None) -> list[Violation]:
+        name = f"{endpoint.method} {endpoint.path}"
+        found: list[Violation] = []
+        if endpoint.request and request_json is not None:
+            found += self.check(endpoint.request, request_json, name, "request")
+        if endpoint.query and query is not None:
+            found += self.check(endpoint.query, query, name, "query")
+        return found
+
     def check_exchange(
         self,
         method: str,
@@ -130,18 +148,13 @@ class ContractSet:
         if endpoint is None:
             # Undocumented routes answer the provider's not-found/wrong-verb error.
             endpoint_name = f"{method} {path}"
-            if status in (404, 405) and "error.json" in self._schemas:
+            if status in (404, 405) and self.error_contract in self._schemas:
                 if method.upper() == "HEAD":
                     return []
-                return self.check("error.json", response_json, endpoint_name, "response") if has_body else []
+                return self.check(self.error_contract, response_json, endpoint_name, "response") if has_body else []
             return [Violation(endpoint_name, "route", "", "no contract covers this route")]
         name = f"{endpoint.method} {endpoint.path}"
-        found: list[Violation] = []
-        if check_request:
-            if endpoint.request and request_json is not None:
-                found += self.check(endpoint.request, request_json, name, "request")
-            if endpoint.query and query is not None:
-                found += self.check(endpoint.query, query, name, "query")
+        found = self._request_violations(endpoint, request_json, query) if check_request else []
         key = str(status) if str(status) in endpoint.responses else "default"
         if key not in endpoint.responses:
             return [*found, Violation(name, "status", "", f"status {status} is not in the contract")]
@@ -153,7 +166,11 @@ class ContractSet:
         return found + self.check(schema_name, response_json, name, "response")
 
 
+# Files of a contracts folder that are not JSON Schemas (its OpenAPI overlay lives in openapi/).
+NOT_SCHEMAS = ("endpoints.json",)
+
+
 @cache
-def contract_set(provider: str) -> ContractSet:
-    """The process-wide, loaded-once contracts of one provider."""
-    return ContractSet(provider)
+def contract_set(provider: str, error_contract: str | None = None) -> ContractSet:
+    """The process-wide, loaded-once contracts of one provider (``error_contract``: Provider.error_contract)."""
+    return ContractSet(provider, error_contract=error_contract)

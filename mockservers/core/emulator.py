@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from mockservers.core.faults import FaultRegistry
 from mockservers.core.jobs import Scheduler
 from mockservers.core.journal import Journal
 from mockservers.core.server import ServerThread
+from mockservers.core.settings import WorldError, check_settings
 from mockservers.core.state import BaseState, StateContext
 from mockservers.s3 import S3Endpoint
 
@@ -39,12 +41,70 @@ class Provider:
     # The provider's real hostnames (fnmatch globs) -> path prefix the emulator serves them under;
     # mockservers.intercept routes requests to these hosts into the emulator in-process.
     hosts: dict[str, str] = field(default_factory=dict)
+    # Typed settings: a dataclass whose fields are the provider's knobs (unknown keys are refused).
+    settings_class: type | None = None
+    # The conformance walk ``walk(w)``, the walk's ``authenticate(session, base_url, credentials)``
+    # and the Hypothesis state machine class. Each may be the object or a lazy "module:attribute"
+    # reference (so importing a provider does not import requests or hypothesis).
+    walk: Callable[..., Any] | str | None = None
+    authenticate: Callable[..., Any] | str | None = None
+    machine: type | str | None = None
+    # The contract file (in contracts/<name>/) of the provider's error document: what undocumented
+    # routes (404/405) answer.
+    error_contract: str | None = None
+
+    @property
+    def package(self) -> str:
+        """The provider's package (where the naming-convention fallbacks look)."""
+        return self.state_class.__module__.rpartition(".")[0]
+
+    def find_walk(self) -> Callable[..., Any] | None:
+        """The conformance walk: the ``walk`` field, else ``<package>.walk:walk`` if that module exists."""
+        return _resolve(self.walk) if self.walk is not None else _conventional(f"{self.package}.walk", "walk")
+
+    def find_authenticate(self) -> Callable[..., Any] | None:
+        """The walk's login helper: the ``authenticate`` field, else ``<package>.walk:authenticate``."""
+        if self.authenticate is not None:
+            return _resolve(self.authenticate)
+        return _conventional(f"{self.package}.walk", "authenticate")
+
+    def find_machine(self) -> type | None:
+        """The state machine class: the ``machine`` field, else ``<package>.machine:MACHINE``."""
+        return _resolve(self.machine) if self.machine is not None else _conventional(f"{self.package}.machine", "MACHINE")
+
+    def error_contract_name(self) -> str:
+        """The contract file of the error document (default ``error.json``)."""
+        return self.error_contract or "error.json"
+
+    def check_settings(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The settings an emulator runs with; SettingsError naming an unknown key or a mistyped value."""
+        return check_settings(self.name, self.settings_class, self.default_settings, given)
 
     def create_app(self, config: EmulatorConfig | dict[str, Any] | None = None) -> Flask:
         """A new emulator's Flask app (its Emulator is ``app.extensions['mockservers']``)."""
         if isinstance(config, dict):
             config = EmulatorConfig(**config)
         return Emulator(self, config).app
+
+
+def _resolve(reference: Any) -> Any:
+    # "module:attribute" -> the attribute; an object is itself.
+    if isinstance(reference, str):
+        module, _, attribute = reference.partition(":")
+        return getattr(import_module(module), attribute)
+    return reference
+
+
+def _conventional(module: str, attribute: str) -> Any:
+    # The fallback for providers not yet declaring the field: a module named by convention.
+    try:
+        found = import_module(module)
+    except ModuleNotFoundError as exc:
+        # Absent (the module or its package): no such part. A module that exists but fails to import is a bug.
+        if exc.name is not None and (module == exc.name or module.startswith(exc.name + ".")):
+            return None
+        raise
+    return getattr(found, attribute, None)
 
 
 @dataclass
@@ -66,10 +126,31 @@ class EmulatorConfig:
 
 
 def load_world(world: str | Path | dict[str, Any] | None) -> dict[str, Any] | None:
-    """A world as a dict (reading a JSON file when given a path)."""
+    """A world as a dict (reading a JSON file when given a path); WorldError saying what is wrong."""
     if world is None or isinstance(world, dict):
         return world
-    return json.loads(Path(world).read_text())
+    if not isinstance(world, (str, Path)):
+        raise WorldError(f"a world must be a JSON file path or a dict, not {type(world).__name__}")
+    try:
+        text = Path(world).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorldError(f"world file {world} cannot be read: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise WorldError(f"world file {world} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise WorldError(f"world file {world} must hold a JSON object, not {type(data).__name__}")
+    return data
+
+
+def _build_state(provider: Provider, context: Any, seed: int, world: dict[str, Any] | None, origin: Any) -> BaseState:
+    # A world that does not fit the provider's schema fails inside its builder; say which world, not where.
+    try:
+        return provider.state_class(context, seed, world)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        where = f"world file {origin}" if isinstance(origin, (str, Path)) else "the world"
+        raise WorldError(f"{where} does not build a {provider.name} world: {type(exc).__name__}: {exc}") from exc
 
 
 class Emulator:
@@ -85,7 +166,9 @@ class Emulator:
         self.journal = Journal(self.clock)
         # Outbound callbacks (webhooks): a worker thread, started on the first send.
         self.callbacks = CallbackDispatcher(self.clock, self.scheduler, self.journal)
-        settings = {**provider.default_settings, **self.config.settings}
+        settings = provider.check_settings(self.config.settings)
+        # The typed view of the same values (None for a provider without a settings dataclass).
+        self.settings: Any = provider.settings_class(**settings) if provider.settings_class is not None else None
         self.s3: S3Endpoint | None = None
         self._owns_s3 = False
         if provider.uses_s3:
@@ -93,7 +176,7 @@ class Emulator:
             self.s3 = self.config.s3 or S3Endpoint()
         self.context = StateContext(self.clock, self.scheduler, self.blobs, settings, self.s3, self.callbacks)
         self._configured_world = load_world(self.config.world)
-        self.state: BaseState = provider.state_class(self.context, self.config.seed, self._configured_world)
+        self.state: BaseState = _build_state(provider, self.context, self.config.seed, self._configured_world, self.config.world)
         self._reseeded = False
         self.app = build_app(self, provider.register_routes, provider.render_error)
         self._server: ServerThread | None = None
@@ -118,10 +201,12 @@ class Emulator:
 
     def reseed(self, seed: int | None = None, world: dict[str, Any] | str | Path | None = None) -> None:
         """Swap in a world built from a new seed and/or world; on error nothing changes."""
-        new_state = self.provider.state_class(
+        new_state = _build_state(
+            self.provider,
             self.context,
             self.state.seed if seed is None else seed,
             self.state.world if world is None else load_world(world),
+            world,
         )
         try:
             # A world that builds but has no demo user (e.g. ``{}``) would be

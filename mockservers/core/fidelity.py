@@ -8,6 +8,7 @@ with :func:`warn`. The answer is the same either way; strict mode (pytest
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask import has_request_context, request
@@ -33,3 +34,26 @@ def warn(code: str, message: str, source: str = "inferred", environ: dict[str, A
     entry = {"code": code, "message": message, "source": source}
     if entry not in exchange.warnings:
         exchange.warnings.append(entry)
+
+
+def collected(provider: str, exchanges: Iterable[Any]) -> list[dict[str, str]]:
+    """Every warning on the exchanges, each with provider, method, path, code, message and source."""
+    found: list[dict[str, str]] = []
+    for exchange in exchanges:
+        for warning in exchange.warnings:
+            found.append({"provider": provider, "method": exchange.method, "path": exchange.path, **warning})
+    return found
+
+
+def describe(warnings: list[dict[str, str]], limit: int = 20) -> str:
+    """A strict-mode failure message listing the warnings."""
+    lines = [
+        f"  - {w['provider']} {w['method']} {w['path']}: [{w['code']}] {w['message']} (source: {w['source']})"
+        for w in warnings[:limit]
+    ]
+    if len(warnings) > limit:
+        lines.append(f"  ... and {len(warnings) - limit} more")
+    return (
+        f"{len(warnings)} fidelity warning(s) in strict mode (the real service might answer these requests differently):\n"
+        + "\n".join(lines)
+    )

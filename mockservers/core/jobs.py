@@ -13,7 +13,8 @@ import itertools
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from mockservers.core.clock import VirtualClock
 
@@ -57,6 +58,43 @@ def job_view(
     return JobView(status, round(fraction * 100.0, 1), eta, elapsed)
 
 
+@dataclass
+class Job:
+    """A clock-driven job's record: plain data, so it lives in state and survives snapshots.
+
+    Read it with :meth:`view` (pure: no I/O, no mutation). To act when it ends
+    (store an output, send a callback), give an on-done hook to
+    :meth:`Scheduler.schedule_job`; hooks are code, so they are kept by the
+    scheduler, not in the record.
+    """
+
+    started_at: float
+    duration: float
+    fail_at_fraction: float | None = None
+    initial_fraction: float = 0.1
+
+    @property
+    def ends_at(self) -> float:
+        """When the job reaches DONE, or FAILED when it is to fail."""
+        fraction = 1.0 if self.fail_at_fraction is None else min(1.0, self.fail_at_fraction)
+        return self.started_at + max(self.duration, 0.0) * fraction
+
+    def view(self, now: float) -> JobView:
+        """The job at ``now`` (see :func:`job_view`)."""
+        return job_view(
+            self.started_at, self.duration, now, initial_fraction=self.initial_fraction, fail_at_fraction=self.fail_at_fraction
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as JSON-able fields."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Job:
+        """A record back from :meth:`to_dict`."""
+        return cls(**data)
+
+
 class Scheduler:
     """Events queued on the virtual clock, fired in time order."""
 
@@ -80,6 +118,17 @@ class Scheduler:
             self._cond.notify_all()
         if at <= self.clock.time():
             self.run_due()
+
+    def schedule_job(self, job: Job, on_done: Callable[[JobView], None]) -> None:
+        """Call ``on_done(view)`` once the clock passes the job's end (DONE, or FAILED at its fail point).
+
+        The hook runs on the thread that moved the clock or noticed the time
+        (a request's start, a clock jump, the waiter thread), never while the
+        scheduler holds a lock, and callers must not hold a state lock when
+        moving the clock: the hook takes the state lock itself if it changes
+        state. Read paths never do the hook's work (no network I/O on reads).
+        """
+        self.schedule(job.ends_at, lambda: on_done(job.view(self.clock.time())))
 
     def pending(self) -> int:
         """How many events have not fired yet."""

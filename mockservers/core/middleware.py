@@ -6,15 +6,13 @@ import contextlib
 import json
 import socket
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mockservers.core.faults import sleep_real
 from mockservers.core.fidelity import warn
 from mockservers.core.http import single_byte_range
 from mockservers.core.journal import KEEP_BODY_BYTES, TeeInput, now_ms
-
-if TYPE_CHECKING:
-    from mockservers.core.emulator import Emulator
+from mockservers.core.protocols import EmulatorLike
 
 ADMIN_PREFIX = "/__admin"
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -23,7 +21,7 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 class EmulatorMiddleware:
     """Records each exchange in the journal and applies matching fault rules."""
 
-    def __init__(self, app: WSGIApp, emulator: Emulator) -> None:
+    def __init__(self, app: WSGIApp, emulator: EmulatorLike) -> None:
         self.app = app
         self.emulator = emulator
 

@@ -9,11 +9,13 @@ inside the document, so the result is self-contained and any OpenAPI tool
 from __future__ import annotations
 
 import copy
+import json
 import re
 from functools import cache
 from typing import Any
 
 from mockservers.core.contracts import ContractSet, Endpoint, contract_set
+from mockservers.core.paths import contracts_dir
 
 # werkzeug converters -> JSON Schema of the path parameter.
 _CONVERTERS = {"int": {"type": "integer", "minimum": 0}, "float": {"type": "number"}}
@@ -71,12 +73,31 @@ def _escape(name: str) -> str:
     return name.replace("~", "~0").replace("/", "~1")
 
 
-def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any]) -> dict[str, Any]:
+def _summary_from(operation_id: str) -> str:
+    """``listProjects`` -> ``List projects``: a readable fallback where the index gives no summary."""
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", operation_id).lower()
+    return words[:1].upper() + words[1:]
+
+
+def overlay(provider: str) -> dict[str, Any]:
+    """The provider's OpenAPI-only additions (servers, security schemes, examples), or {} without them."""
+    folder = contracts_dir() / provider / "openapi"
+    path = folder / "overlay.json"
+    found = json.loads(path.read_text()) if path.is_file() else {}
+    examples = folder / "examples.json"
+    if examples.is_file():
+        found["examples"] = json.loads(examples.read_text())["examples"]
+    return found
+
+
+def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     error_type = contracts.index.get("error_content_type") or JSON
     _, path_params = openapi_path(endpoint.path)
     operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": list(path_params)}
-    if raw.get("summary"):
-        operation["summary"] = raw["summary"]
+    operation["summary"] = raw.get("summary") or _summary_from(endpoint.operation)
+    security = extra.get("operations", {}).get(endpoint.operation, {}).get("security")
+    if security is not None:
+        operation["security"] = security
     if endpoint.query:
         operation["parameters"] += _query_parameters(contracts, endpoint.query)
     if endpoint.request:
@@ -84,12 +105,19 @@ def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any]) 
         types = raw.get("request_content_types") or [JSON]
         operation["requestBody"] = {"required": True, "content": {t: {"schema": ref} for t in types}}
     responses: dict[str, Any] = {}
+    examples = extra.get("examples", {}).get(endpoint.operation, {})
     for status, schema_file in endpoint.responses.items():
         entry: dict[str, Any] = {"description": "error" if status == "default" else f"status {status}"}
         if schema_file is not None:
+            media: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{component_name(schema_file)}"}}
+            example = examples.get(status)
+            if example is None and status == "default":
+                example = next((v for k, v in examples.items() if k not in endpoint.responses), None)
+            if example is not None:
+                media["example"] = example
             # Errors may have their own media type (Vonage: RFC 7807 application/problem+json).
             media_type = error_type if status == "default" or not status.startswith("2") else JSON
-            entry["content"] = {media_type: {"schema": {"$ref": f"#/components/schemas/{component_name(schema_file)}"}}}
+            entry["content"] = {media_type: media}
         elif raw.get("response_content_type") and status.startswith("2"):
             entry["content"] = {raw["response_content_type"]: {}}
         responses[status] = entry
@@ -102,6 +130,7 @@ def openapi_document(provider: str, title: str = "", version: str = "contracts")
     """The provider's OpenAPI 3.1 document (built once per process; copy before mutating)."""
     contracts = contract_set(provider)
     index = contracts.index
+    extra = overlay(provider)
     by_id = {schema["$id"]: name for name, schema in contracts.schemas.items() if "$id" in schema}
     components = {
         component_name(name): _rewrite_refs(schema, name, by_id) for name, schema in sorted(contracts.schemas.items())
@@ -109,8 +138,8 @@ def openapi_document(provider: str, title: str = "", version: str = "contracts")
     paths: dict[str, dict[str, Any]] = {}
     for endpoint, raw in zip(contracts.endpoints, index["endpoints"], strict=True):
         template, _ = openapi_path(endpoint.path)
-        paths.setdefault(template, {})[endpoint.method.lower()] = _operation(contracts, endpoint, raw)
-    return {
+        paths.setdefault(template, {})[endpoint.method.lower()] = _operation(contracts, endpoint, raw, extra)
+    document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {
             "title": title or index.get("title") or f"{provider} (mockservers contracts)",
@@ -121,6 +150,12 @@ def openapi_document(provider: str, title: str = "", version: str = "contracts")
         "paths": paths,
         "components": {"schemas": components},
     }
+    if extra.get("servers"):
+        document["servers"] = extra["servers"]
+    if extra.get("securitySchemes"):
+        document["components"]["securitySchemes"] = extra["securitySchemes"]
+        document["security"] = extra.get("security", [])
+    return document
 
 
 def openapi_copy(provider: str, title: str = "") -> dict[str, Any]:

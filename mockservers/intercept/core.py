@@ -68,7 +68,6 @@ class Interceptor:
             provider(name)  # unknown names fail here, listing the known ones
         self.providers: tuple[str, ...] = tuple(names)
         self.allow_hosts: set[str] = {host.lower() for host in allow_hosts}
-        self._given = given
         self._factory = emulator_factory
         self._config = EmulatorConfig(**config) if config else None
         if config and emulator_factory is not None:

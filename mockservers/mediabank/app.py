@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask
@@ -11,6 +12,17 @@ from mockservers.mediabank.errors import render_error
 from mockservers.mediabank.routes import register_routes
 from mockservers.mediabank.state import MediabankState
 
+
+@dataclass
+class MediabankSettings:
+    """mediabank's settings (``--setting mediabank.KEY=VALUE``, ``mockservers_config``); unknown keys are refused."""
+
+    ingest_seconds: float = 5.0  # ingest start -> asset ready
+    token_ttl_seconds: int = 3600  # lifetime of a JWT service token
+    callback_max_attempts: int = 5  # deliveries tried per callback
+    callback_backoff_seconds: list[float] = field(default_factory=lambda: [10, 30, 60, 120])  # waits between attempts
+
+
 PROVIDER = Provider(
     name="mediabank",
     title="NEP Mediabank MAP API v3 (with its JWT service)",
@@ -18,6 +30,7 @@ PROVIDER = Provider(
     state_class=MediabankState,
     register_routes=register_routes,
     render_error=render_error,
+    settings_class=MediabankSettings,
     default_settings={
         "ingest_seconds": 5.0,
         "token_ttl_seconds": 3600,

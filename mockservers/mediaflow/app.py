@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
@@ -11,6 +12,14 @@ from mockservers.mediaflow.errors import render_error
 from mockservers.mediaflow.routes import register_routes
 from mockservers.mediaflow.state import MediaflowState
 
+
+@dataclass
+class MediaflowSettings:
+    """mediaflow's settings (``--setting mediaflow.KEY=VALUE``, ``mockservers_config``); unknown keys are refused."""
+
+    process_seconds: float = 3.0  # upload -> file processed
+
+
 PROVIDER = Provider(
     name="mediaflow",
     title="Mediaflow customer API v1",
@@ -18,6 +27,7 @@ PROVIDER = Provider(
     state_class=MediaflowState,
     register_routes=register_routes,
     render_error=render_error,
+    settings_class=MediaflowSettings,
     default_settings={"process_seconds": 3.0},
     # The API host, and the seed's upload, preview and icon hosts, whose paths the emulator
     # serves as /up/..., /inviewer/{info|skiss}/... and /images/icon{id}.gif.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
@@ -11,6 +12,15 @@ from mockservers.pixop.errors import render_error
 from mockservers.pixop.routes import register_routes
 from mockservers.pixop.state import PixopState
 
+
+@dataclass
+class PixopSettings:
+    """pixop's settings (``--setting pixop.KEY=VALUE``, ``mockservers_config``); unknown keys are refused."""
+
+    ingest_seconds: float = 3.0  # upload -> ingested, on the virtual clock
+    process_seconds: float = 4.0  # processing start -> done
+
+
 PROVIDER = Provider(
     name="pixop",
     title="Pixop Video Processing API v1",
@@ -18,6 +28,7 @@ PROVIDER = Provider(
     state_class=PixopState,
     register_routes=register_routes,
     render_error=render_error,
+    settings_class=PixopSettings,
     default_settings={"ingest_seconds": 3.0, "process_seconds": 4.0},
     hosts={"staging-api.pixop.com": "", "api.pixop.com": ""},
 )

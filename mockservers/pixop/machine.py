@@ -77,7 +77,6 @@ class PixopMachine(EmulatorMachine):
     @initialize()
     def log_in(self) -> None:
         """Log in and take the seeded projects into the model."""
-        self.token_renewals = 0
         self.client_login()
         self.model_projects: dict[str, str | None] = {pid: None for pid in self.client_list_project_ids()}
         self.model_videos: dict[str, dict[str, Any]] = {}

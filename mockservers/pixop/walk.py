@@ -38,13 +38,10 @@ def walk(w: Walk) -> None:
     w.call("POST", "/accounts/v1/token", why="validate the token", json={"token": token})
     w.call("GET", "/accounts/v1/account", why="account")
     w.call("GET", "/accounts/v1/account", expect=401, why="bad token", headers={"Authorization": "Bearer not-a-jwt"})
-    w.call("GET", "/videos/v1/projects", why="list projects", params={"page": "0", "page-size": "5"})
-    videos = w.call("GET", "/videos/v1/videos", why="list videos", params={"page-size": "5"})
+    projects = w.call("GET", "/videos/v1/projects", why="list projects", params={"page": "0", "page-size": "5"})
+    videos = w.call("GET", "/videos/v1/videos", why="list videos", params={"page-size": "50"})
     w.call("GET", "/videos/v1/video/does-not-exist", expect=404, why="unknown video")
-    if videos is not None and videos.status_code == 200 and videos.json().get("videos"):
-        first = videos.json()["videos"][0]
-        first_id = first.get("id") or first.get("videoId")
-        w.call("GET", f"/videos/v1/video/{first_id}", why="get a listed video")
+    _read_walk(w, _listed(projects, "projects"), _listed(videos, "videos"))
     for rule, why in (
         ("/accounts/v1/generate-auth-secret", "replaces the user's auth secret"),
         ("/accounts/v1/generate-signature-secret", "replaces the user's signature secret"),
@@ -52,6 +49,41 @@ def walk(w: Walk) -> None:
         w.skip("GET", rule, f"not called: {why}")
     w.skip("POST", "/accounts/v1/update-password", "not called: changes the user's password")
     _write_walk(w)
+
+
+def _listed(answer: requests.Response | None, name: str) -> list[dict[str, Any]]:
+    """The items of a list answer (``_embedded.<name>``), or [] when it failed."""
+    if answer is None or answer.status_code != 200:
+        return []
+    body = answer.json()
+    items = (body.get("_embedded") or {}).get(name)
+    return items if isinstance(items, list) else []
+
+
+def _read_walk(w: Walk, projects: list[dict[str, Any]], videos: list[dict[str, Any]]) -> None:
+    """Every read endpoint, on ids discovered from the lists (so --read-only reaches them too)."""
+    if projects:
+        w.call("GET", f"/videos/v1/project/{projects[0]['id']}", why="get a listed project")
+    if not videos:
+        return
+    first = videos[0]["id"]
+    w.call("GET", f"/videos/v1/video/{first}", why="get a listed video")
+    uploaded = [v for v in videos if v.get("filename")]
+    processed = [v for v in videos if v.get("parentId")]
+    if uploaded:
+        source = uploaded[0]["id"]
+        w.call("GET", f"/videos/v1/check-ingest-video-progress/{source}", why="ingest progress of a listed video")
+        w.call(
+            "GET", f"/media/v1/download/original/{source}", expect=(200, 206), why="ranged download of a listed video",
+            headers={"Range": "bytes=0-99"},
+        )
+    if processed:
+        child = processed[0]["id"]
+        w.call("GET", f"/videos/v1/check-process-video-progress/{child}", why="processing progress of a listed video")
+        w.call(
+            "GET", f"/media/v1/download/processed/{child}", expect=(200, 206, 400, 404),
+            why="ranged download of a processed video", headers={"Range": "bytes=0-99"},
+        )
 
 
 def _write_walk(w: Walk) -> None:

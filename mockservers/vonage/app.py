@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
@@ -11,6 +12,15 @@ from mockservers.vonage.errors import render_error
 from mockservers.vonage.routes import register_routes
 from mockservers.vonage.state import VonageState
 
+
+@dataclass
+class VonageSettings:
+    """vonage's settings (``--setting vonage.KEY=VALUE``, ``mockservers_config``); unknown keys are refused."""
+
+    max_upload_bytes: int = 100 * 1024 * 1024  # Vonage documents no limit; this emulator's (inferred)
+    url_fetch_timeout: float = 5.0  # seconds to wait on a media URL given for ingest
+
+
 PROVIDER = Provider(
     name="vonage",
     title="Vonage Media API v3",
@@ -18,6 +28,7 @@ PROVIDER = Provider(
     state_class=VonageState,
     register_routes=register_routes,
     render_error=render_error,
+    settings_class=VonageSettings,
     # max_upload_bytes: Vonage documents no limit; 100 MiB is this emulator's (inferred, see docs/vonage.md).
     default_settings={"max_upload_bytes": 100 * 1024 * 1024, "url_fetch_timeout": 5.0},
     # The seeds' host, and Vonage's newer one: both serve /v3/media at the root.

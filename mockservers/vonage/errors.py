@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 
-from flask import Response
+from flask import Response, has_request_context, request
 
 from mockservers.core.errors import ApiError
 
@@ -44,9 +43,18 @@ TITLES = {
     "internal-error": "Internal Server Error",
 }
 
-# ``instance`` is a trace id in Vonage's answers (32 hex digits); a counter hashed keeps it unique and
-# free of wall-clock or unseeded randomness.
-_trace_counter = itertools.count(1)
+# ``instance`` is a trace id in Vonage's answers (32 hex digits). It is the hash of the emulator's seed
+# and the exchange's journal number: unique per request, free of wall-clock or unseeded randomness,
+# and equal after a reset to a fresh emulator's (the journal restarts; no module-global counter).
+
+
+def _trace_id(error: ApiError) -> str:
+    if has_request_context():
+        exchange = request.environ.get("mockservers.exchange")
+        emulator = request.environ.get("mockservers.emulator")
+        if exchange is not None and emulator is not None:
+            return hashlib.md5(f"trace:{emulator.state.seed}:{exchange.seq}".encode(), usedforsecurity=False).hexdigest()
+    return hashlib.md5(f"trace:{error.status}:{error.message}".encode(), usedforsecurity=False).hexdigest()
 
 
 def vonage_error(status: int, code: str, detail: str, field: str | None = None) -> ApiError:
@@ -61,7 +69,7 @@ def render_error(error: ApiError) -> Response:
         "type": f"{ERROR_BASE}#{code}",
         "title": TITLES.get(code, "Error"),
         "detail": error.message,
-        "instance": hashlib.md5(f"trace:{next(_trace_counter)}".encode(), usedforsecurity=False).hexdigest(),
+        "instance": _trace_id(error),
     }
     response = Response(json.dumps(body), status=error.status, mimetype="application/problem+json")
     for name, value in error.headers.items():

@@ -101,7 +101,6 @@ class VonageMachine(EmulatorMachine):
     @initialize()
     def log_in(self) -> None:
         """Sign a token and take the seeded items (creation times, caps, counters) into the model."""
-        self.token_renewals = 0
         self.client_login()
         self.model: dict[str, dict[str, Any]] = {}
         # Items only ever leave the default one-week window as time passes, so it is all the model needs.

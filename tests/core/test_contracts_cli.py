@@ -49,13 +49,44 @@ def test_openapi_document_is_valid_and_self_contained(provider: str, tmp_path: P
     operations = {op["operationId"] for item in document["paths"].values() for op in item.values()}
     endpoints = json.loads((Path("contracts") / provider / "endpoints.json").read_text())["endpoints"]
     assert operations == {e["operation"] for e in endpoints}
+    # Servers (the real host and the sandbox), security schemes and a summary on every operation.
+    assert any(not s["url"].startswith("http://127.0.0.1") for s in document["servers"])
+    assert any(s["url"].startswith("http://127.0.0.1") for s in document["servers"])
+    schemes = document["components"]["securitySchemes"]
+    assert schemes and document["security"]
+    for item in document["paths"].values():
+        for operation in item.values():
+            assert operation["summary"]
+            for requirement in operation.get("security", document["security"]):
+                assert set(requirement) <= set(schemes), requirement
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_openapi_examples_come_from_the_seeded_world_and_are_valid(provider: str) -> None:
+    from mockservers.conformance.examples import invalid_examples, load
+    from mockservers.core.openapi import openapi_copy
+
+    stored = load(provider)
+    assert len(stored) >= 5, "regenerate with python -m mockservers.conformance.examples"
+    assert invalid_examples(provider) == []
+    document = openapi_copy(provider)
+    shown = [
+        media["example"]
+        for item in document["paths"].values()
+        for operation in item.values()
+        for response in operation["responses"].values()
+        for media in response.get("content", {}).values()
+        if "example" in media
+    ]
+    assert len(shown) >= len(stored)
 
 
 def test_openapi_is_served_by_the_emulator(pixop) -> None:
     response = requests.get(pixop.base_url + "/__admin/openapi.json", timeout=10)
     assert response.status_code == 200
     document = response.json()
-    assert document["servers"] == [{"url": pixop.base_url, "description": "this emulator"}]
+    assert document["servers"][0] == {"url": pixop.base_url, "description": "this emulator"}
+    assert {"url": "https://staging-api.pixop.com", "description": "Pixop staging (real)"} in document["servers"]
     assert document["paths"]["/videos/v1/video/{video_id}"]["get"]["parameters"][0]["name"] == "video_id"
 
 
@@ -121,10 +152,17 @@ def test_check_fails_against_a_drifting_server(drifting_pixop, capsys) -> None:
     assert "/user/email" in line and "42 is not of type 'string'" in line and "(value: 42)" in line
 
 
-def test_unknown_base_url_without_credentials_is_a_usage_error(capsys) -> None:
+def test_a_url_where_nothing_listens_says_so(capsys) -> None:
     code = main(["contracts", "check", "pixop", "--base-url", "http://127.0.0.1:9"])
     assert code == 2
-    assert "give --credentials" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "nothing answers at http://127.0.0.1:9" in err and "emulator" not in err
+
+
+def test_a_server_that_is_no_emulator_without_credentials_is_a_usage_error(vonage, capsys) -> None:
+    code = main(["contracts", "check", "pixop", "--base-url", vonage.base_url])
+    assert code == 2
+    assert "is not a pixop emulator; give --credentials" in capsys.readouterr().err
 
 
 def _traffic(pixop, pixop_client) -> None:

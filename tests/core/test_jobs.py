@@ -219,3 +219,48 @@ def test_run_due_waits_for_an_event_another_thread_is_still_firing() -> None:
     first.join(timeout=5)
     second.join(timeout=5)
     assert seen == [True]
+
+
+# -- Job records and on-done hooks -----------------------------------------------
+def test_job_record_reads_like_job_view_and_round_trips() -> None:
+    from mockservers.core.jobs import Job
+
+    job = Job(started_at=100.0, duration=10.0, fail_at_fraction=0.5)
+    assert job.ends_at == 105.0
+    assert job.view(104.9).status == IN_PROGRESS and job.view(105.0).status == FAILED
+    assert job.view(104.0) == job_view(100.0, 10.0, 104.0, fail_at_fraction=0.5)
+    assert Job.from_dict(job.to_dict()) == job
+    assert Job(0.0, 10.0).ends_at == 10.0
+
+
+def test_on_done_fires_once_when_the_clock_passes_the_end() -> None:
+    from mockservers.core.jobs import Job
+
+    clock = VirtualClock()
+    clock.freeze()  # only advance() moves it, so the boundaries are exact
+    scheduler = Scheduler(clock)
+    start = clock.time()
+    done: list[tuple[str, float]] = []
+    scheduler.schedule_job(Job(start, 10.0), lambda view: done.append((view.status, view.percent)))
+    failing = Job(start, 10.0, fail_at_fraction=0.3)
+    scheduler.schedule_job(failing, lambda view: done.append((view.status, view.percent)))
+    clock.advance(2.9)
+    assert done == []
+    clock.advance(0.1)
+    assert done == [(FAILED, 30.0)]
+    clock.advance(7.0)
+    assert done == [(FAILED, 30.0), (DONE, 100.0)]
+    clock.advance(100.0)
+    assert len(done) == 2 and scheduler.pending() == 0
+
+
+def test_reading_a_job_fires_nothing() -> None:
+    from mockservers.core.jobs import Job
+
+    clock = VirtualClock()
+    scheduler = Scheduler(clock)
+    fired: list[str] = []
+    job = Job(clock.time() - 100.0, 10.0)  # already past its end
+    assert job.view(clock.time()).status == DONE and fired == []  # a pure read
+    scheduler.schedule_job(job, lambda view: fired.append(view.status))
+    assert fired == [DONE]  # scheduling a job already over fires its hook at once

@@ -14,7 +14,6 @@ teardown checks every answer against the contracts too.
 from __future__ import annotations
 
 import contextlib
-from importlib import import_module
 from typing import Any
 
 import pytest
@@ -28,7 +27,7 @@ from schemathesis import checks as sc
 
 from mockservers.core.emulator import Emulator
 from mockservers.core.openapi import openapi_copy
-from mockservers.registry import PROVIDERS
+from mockservers.registry import PROVIDERS, authenticate_of
 
 EXAMPLES_PER_OPERATION = 4
 CASE_COUNTS: dict[str, dict[str, int]] = {}
@@ -80,8 +79,7 @@ def test_fuzz_emulator(provider: str, request: pytest.FixtureRequest) -> None:
     document["servers"] = [{"url": emulator.base_url}]
     schema = schemathesis.openapi.from_dict(document)
     session = requests.Session()
-    walk = import_module(f"mockservers.{provider}.walk")
-    walk.authenticate(session, emulator.base_url, emulator.credentials)
+    authenticate_of(provider)(session, emulator.base_url, emulator.credentials)
     known = _known_ids(emulator)
     checks = [check for check in ALL_CHECKS if check.__name__ not in NOT_YET[provider]]
     check_negative = "negative_data_rejection" not in NOT_YET[provider]
