@@ -21,7 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 ## Serve every emulator on localhost with the seeded demo world (Ctrl-C stops). ARGS="pixop --seed 7"
 sandbox: $(VENV)/.installed
-	$(BIN)/mockservers serve $(ARGS)
+	$(BIN)/mockservers serve --info-file .sandbox-info.json $(ARGS)
 
 ## Run the whole test suite.
 test: $(VENV)/.installed-test
@@ -35,4 +35,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff check mockservers tests bench
 
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .ruff_cache
+	rm -rf $(VENV) dist build .pytest_cache .ruff_cache .sandbox-info.json

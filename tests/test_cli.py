@@ -91,3 +91,58 @@ def test_providers_lists_default_ports(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["providers"]) == 0
     out = capsys.readouterr().out
     assert "pixop" in out and "8701" in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    import mockservers
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"mockservers {mockservers.__version__}"
+
+
+# One authenticated call per provider: the token command's header must open it.
+_AUTHENTICATED = {
+    "pixop": "/videos/v1/projects",
+    "vonage": "/v3/media",
+    "bluebillywig": "/sapi/mediaclip?limit=1",
+    "mediaflow": "/1/folders",
+    "mediabank": "/storage/",
+}
+
+
+@pytest.mark.slow
+def test_token_command_prints_a_working_header(run_sandbox, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    names = list(_AUTHENTICATED)
+    ports = [arg for name in [*names, "s3", "dashboard"] for arg in ("--port", f"{name}=0")]
+    _process, info = run_sandbox(*names, *ports)
+    info_file = tmp_path / "info.json"
+    info_file.write_text(json.dumps(info))
+    for name, path in _AUTHENTICATED.items():
+        base = info[name]["base_url"]
+        # Without the header the call is refused, so a 200 below is the header's doing.
+        assert requests.get(base + path, timeout=10).status_code in (401, 403), name
+        for where in (["--base-url", base], ["--info-file", str(info_file)]):
+            result = subprocess.run([sys.executable, "-m", "mockservers", "token", name, *where], capture_output=True, text=True, timeout=60)
+            assert result.returncode == 0, result.stderr
+            header, _, value = result.stdout.strip().partition(": ")
+            assert header in ("Authorization", "rpctoken") and value, result.stdout
+            headers = {header: value}
+            if name == "mediabank":
+                headers["MAP-Application"] = info[name]["credentials"]["map_application"]
+            answer = requests.get(base + path, headers=headers, timeout=10)
+            assert answer.status_code == 200, (name, where, answer.text)
+
+
+def test_token_command_explains_an_unreachable_sandbox(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["token", "pixop", "--base-url", f"http://127.0.0.1:{port}"]) == 1
+    assert "is `mockservers serve` running?" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from flask import Flask, Request, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from mockservers.core.admin import admin_blueprint
+from mockservers.core.dashboard import register as register_dashboard
 from mockservers.core.errors import ApiError, ErrorRenderer
 from mockservers.core.middleware import EmulatorMiddleware
 from mockservers.core.protocols import EmulatorLike
@@ -39,6 +40,7 @@ def build_app(emulator: EmulatorLike, register_routes: Callable[[Flask], None], 
     app.json.compact = True  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
     app.register_blueprint(admin_blueprint)
+    register_dashboard(app)  # /__admin/ui, /__admin/jobs, /__admin/snapshot (mockservers.core.dashboard)
     register_routes(app)
 
     @app.errorhandler(ApiError)

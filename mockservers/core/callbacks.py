@@ -351,9 +351,11 @@ class CallbackReceiver:
             return list(self._requests)
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[ReceivedRequest]:
-        """Block until ``count`` requests arrived (or ``timeout`` real seconds); returns them all."""
+        """Block until ``count`` requests arrived; returns them all. TimeoutError after ``timeout`` real seconds."""
         with self._cond:
-            self._cond.wait_for(lambda: len(self._requests) >= count, timeout)
+            if not self._cond.wait_for(lambda: len(self._requests) >= count, timeout):
+                # A quiet return made a test's next assertion fail far from the cause.
+                raise TimeoutError(f"waited {timeout}s for {count} callback request(s); {len(self._requests)} arrived")
             return list(self._requests)
 
     def clear(self) -> None:

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from mockservers.core.callbacks import Delivery
 from mockservers.core.errors import BadRequestError
 from mockservers.core.http import BadURLError, callback_host_allowed, parse_http_url
-from mockservers.core.jobs import DONE, FAILED, INITIAL, job_view
+from mockservers.core.jobs import DONE, FAILED, INITIAL, Job
 from mockservers.core.media import MediaInfo, NotMediaError, probe_media
 from mockservers.mediabank.errors import mediabank_error
+from mockservers.mediabank.model import ROLE_INGEST, asset_number
 from mockservers.s3 import S3Error
 
 FAIL_AT = 0.2  # share of the run after which a failed pickup is reported (inferred)
@@ -50,6 +51,37 @@ def media_record(info: MediaInfo) -> dict[str, Any]:
         "video": video,
         "audio": audio,
     }
+
+
+def system_metadata(info: MediaInfo, filename: str, size: int) -> dict[str, str]:
+    """The system keys ingest writes into an asset's metadata, all strings, CamelCase.
+
+    FileStatus, MimeTypeFull and VideoWidth are keys of the real service (FACTS: a public
+    integration's asset metadata); the others are named in their style (inferred).
+    """
+    found = {
+        "FileStatus": "ready",
+        "FileName": filename,
+        "FileSize": str(size),
+        "MimeType": info.mime_type.split("/", 1)[0],
+        "MimeTypeFull": info.mime_type,
+        "Duration": f"{info.duration_ms / 1000:.3f}",
+        "Container": info.container_name,
+    }
+    if info.has_video:
+        found.update({
+            "VideoWidth": str(info.frame_width or 0),
+            "VideoHeight": str(info.frame_height or 0),
+            "VideoCodec": info.codec_name or "",
+            "FrameRate": f"{info.average_framerate or 0.0:.3f}",
+        })
+    if info.audio_codec_name:
+        found.update({
+            "AudioCodec": info.audio_codec_name,
+            "AudioChannels": str(info.audio_channels or 0),
+            "AudioSampleRate": str(info.audio_sample_rate or 0),
+        })
+    return found
 
 
 def file_record(
@@ -132,7 +164,7 @@ class IngestMixin:
 
         def now(self) -> float: ...
 
-        def require_role(self, user: dict[str, Any], role: str) -> None: ...
+        def require_role(self, user: dict[str, Any], role: int) -> None: ...
 
         def _setting(self, name: str, default: Any) -> Any: ...
 
@@ -162,10 +194,10 @@ class IngestMixin:
     def _finalize(self, ingest: dict[str, Any]) -> None:
         at = _terminal(ingest)
         if ingest["failure"] is None:
-            asset = self.db["assets"].get(ingest["asset_id"])
+            asset = self.db["assets"].get(str(ingest["asset_id"]))
             if asset is None or asset["company_id"] != ingest["company_id"]:
                 ingest["failure"] = f"asset {ingest['asset_id']} was deleted before the ingest completed"
-                ingest["fail_at"] = 1.0
+                ingest["job"]["fail_at_fraction"] = 1.0
             else:
                 picked = ingest["picked"]
                 storage = self.db["storages"].get(ingest["storage_id"])
@@ -173,6 +205,7 @@ class IngestMixin:
                     ingest["file_id"], ingest["key"].rsplit("/", 1)[-1], storage, ingest["key"], picked["size"],
                     (picked["md5"], picked["sha256"]), picked["media"], picked["mime_type"], ingest["id"], at,
                 )
+                asset["metadata"].update(picked["system"])
                 asset["status"] = "ready"
                 asset["updated"] = at
                 asset["updated_by"] = ingest["created_by"]
@@ -184,7 +217,7 @@ class IngestMixin:
 
     def _send_callback(self, ingest: dict[str, Any], at: float) -> None:
         failed = ingest["failure"] is not None
-        asset = self.db["assets"].get(ingest["asset_id"])
+        asset = self.db["assets"].get(str(ingest["asset_id"]))
         payload = {
             "event": "ingest.failed" if failed else "ingest.completed",
             "timestamp": _iso(at),
@@ -222,15 +255,15 @@ class IngestMixin:
     # -- API -----------------------------------------------------------------------
     def create_ingest(self, user: dict[str, Any], application: str, body: dict[str, Any]) -> dict[str, Any]:
         """Accept an ingest request; the object is picked up now, the outcome shows on the clock."""
-        self.require_role(user, "ingest")
-        asset_id = body.get("asset_id")
-        if not isinstance(asset_id, str) or not asset_id.strip():
+        self.require_role(user, ROLE_INGEST)
+        if body.get("asset_id") is None:
             raise BadRequestError("asset_id is required: the id of the asset to link the file to", "asset_id")
+        asset_id = asset_number(body.get("asset_id"), "asset_id")
         key = _check_key(body.get("key"))
         callback_url = _check_callback_url(body.get("callback_url"), self._setting("callback_allowed_hosts", []))
         storage = self._storage_for(user, _optional_string(body, "storage_id"), _optional_string(body, "bucket"))
         self.finalize_due()
-        asset = self.db["assets"].get(asset_id)
+        asset = self.db["assets"].get(str(asset_id))
         picked, failure = None, None
         if asset is None or asset["company_id"] != user["company_id"]:
             failure = f"asset {asset_id} not found"
@@ -247,19 +280,19 @@ class IngestMixin:
                 "key": key,
                 "callback_url": callback_url,
                 "created": now,
-                "duration": float(self._setting("ingest_seconds", 5.0)),
-                "created_by": user["id"],
+                # The shared job record: progress is read from it, its end schedules the finish.
+                "job": Job(now, float(self._setting("ingest_seconds", 5.0)), FAIL_AT if failure else None).to_dict(),
+                "created_by": int(user["id"]),
                 "application": application,
                 "picked": picked,
                 "failure": failure,
-                "fail_at": FAIL_AT if failure else None,
                 "file_id": self.ids.uuid(),
                 "finalized": False,
                 "finished": None,
                 "callback": None,
             }
             self.db["ingests"][ingest["id"]] = ingest
-        self.ctx.scheduler.schedule(_terminal(ingest), self.finalize_due)
+        self.ctx.scheduler.schedule_job(Job.from_dict(ingest["job"]), lambda _view: self.finalize_due())
         return ingest
 
     def _storage_for(self, user: dict[str, Any], storage_id: str | None, bucket: str | None) -> dict[str, Any]:
@@ -301,7 +334,8 @@ class IngestMixin:
                 info = probe_media(path)
             except NotMediaError as exc:
                 return None, f"the object {where} is not a readable media file: {exc}"
-        return {"size": size, "md5": md5, "sha256": sha256, "media": media_record(info), "mime_type": info.mime_type}, None
+        facts = {"size": size, "md5": md5, "sha256": sha256, "media": media_record(info), "mime_type": info.mime_type}
+        return {**facts, "system": system_metadata(info, key.rsplit("/", 1)[-1], size)}, None
 
     def ingest(self, user: dict[str, Any], ingest_id: str) -> dict[str, Any]:
         """An ingest of the user's company, or 404."""
@@ -313,20 +347,21 @@ class IngestMixin:
 
     def list_ingests(self, user: dict[str, Any], asset_id: str | None) -> list[dict[str, Any]]:
         """The company's ingests, newest first, optionally of one asset."""
+        wanted = asset_number(asset_id, "asset_id") if asset_id is not None else None
         self.finalize_due()
         with self.lock:
             found = [
                 i for i in self.db["ingests"].values()
-                if i["company_id"] == user["company_id"] and (asset_id is None or i["asset_id"] == asset_id)
+                if i["company_id"] == user["company_id"] and (wanted is None or i["asset_id"] == wanted)
             ]
         return sorted(found, key=lambda i: (-i["created"], i["id"]))
 
     def ingest_progress(self, ingest: dict[str, Any]) -> dict[str, Any]:
         """status, percent and updated time at the clock's now."""
-        view = job_view(ingest["created"], ingest["duration"], self.now(), fail_at_fraction=ingest["fail_at"])
+        view = Job.from_dict(ingest["job"]).view(self.now())
         return {"status": STATUSES.get(view.status, "running"), "percent": view.percent, "eta_seconds": view.eta_seconds}
 
 
 def _terminal(ingest: dict[str, Any]) -> float:
     """When the ingest ends: completion, or the moment its failure is reported."""
-    return ingest["created"] + ingest["duration"] * (ingest["fail_at"] or 1.0)
+    return Job.from_dict(ingest["job"]).ends_at

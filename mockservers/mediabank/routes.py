@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
+from mockservers.core import views
 from mockservers.core.errors import ApiError, BadRequestError
-from mockservers.core.params import json_string, query_int
 from mockservers.core.safejson import safe_loads
+from mockservers.core.views import flag, json_string, query_int
 from mockservers.mediabank import tokens
 from mockservers.mediabank.serializers import asset_json, ingest_json, storage_json
 from mockservers.mediabank.state import (
@@ -35,7 +36,8 @@ def register_routes(app: Flask) -> None:
 
 
 def _state() -> MediabankState:
-    return current_app.extensions["mockservers"].state
+    state: MediabankState = views.state()
+    return state
 
 
 # -- request parsing -----------------------------------------------------------
@@ -65,9 +67,8 @@ def _fields(allowed: set[str], json_fields: tuple[str, ...] = ()) -> dict[str, A
         data = parsed
     else:
         raise ApiError(415, f"send application/json or a form, not {request.mimetype}", "unsupported_media_type")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
+    # Unknown fields are refused (inferred: the emulator's documented behaviour, kept until evidence says otherwise).
+    data = views.json_object(data, optional=allowed, unknown="refuse")
     for name in json_fields:
         if isinstance(data.get(name), str):
             try:
@@ -77,17 +78,6 @@ def _fields(allowed: set[str], json_fields: tuple[str, ...] = ()) -> dict[str, A
     return data
 
 
-
-
-def _flag(data: dict[str, Any], name: str) -> bool:
-    value = data.get(name, False)
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on", "0", "false", "no", "off", ""):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    raise BadRequestError(f"{name} must be a boolean (true/false, 1/0)", name)
 
 
 def _bearer() -> str:
@@ -128,7 +118,7 @@ def create_asset() -> Response:
     """New asset with metadata."""
     user, application = _caller()
     data = _fields({"metadata", "notify"}, json_fields=("metadata",))
-    _flag(data, "notify")
+    flag(data.get("notify"), "notify")
     return jsonify({"asset": asset_json(_state().create_asset(user, application, data.get("metadata")))})
 
 
@@ -137,8 +127,9 @@ def update_asset() -> Response:
     """The evidence's form: id, metadata (JSON text), notify."""
     user, application = _caller()
     data = _fields({"id", "metadata", "notify"}, json_fields=("metadata",))
-    notify = _flag(data, "notify")
-    asset = _state().update_asset(user, application, json_string(data, "id", max_length=64, allow_blank=True), data.get("metadata"))
+    notify = bool(flag(data.get("notify"), "notify"))
+    # The integration sends id as a form string of digits; a JSON body may carry the number itself.
+    asset = _state().update_asset(user, application, data.get("id"), data.get("metadata"))
     return jsonify({"asset": asset_json(asset), "notified": notify})
 
 
@@ -173,8 +164,7 @@ def get_asset(asset_id: str) -> Response:
 def delete_asset(asset_id: str) -> Response:
     """Delete an asset (200 with its id: the seed makes 200 the only success)."""
     user, _ = _caller()
-    _state().delete_asset(user, asset_id)
-    return jsonify({"deleted": True, "id": asset_id})
+    return jsonify({"deleted": True, "id": _state().delete_asset(user, asset_id)})
 
 
 # -- storage and ingest -------------------------------------------------------------

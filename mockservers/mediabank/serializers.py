@@ -28,7 +28,7 @@ def ingest_json(state: MediabankState, ingest: dict[str, Any]) -> dict[str, Any]
     """An ingest request as of the virtual clock's now."""
     progress = state.ingest_progress(ingest)
     status = progress["status"]
-    asset = state.db["assets"].get(ingest["asset_id"])
+    asset = state.db["assets"].get(str(ingest["asset_id"]))
     linked = asset["file"] if status == "completed" and asset and asset["file"] and asset["file"]["ingest_id"] == ingest["id"] else None
     return {
         "id": ingest["id"],

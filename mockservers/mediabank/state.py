@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -11,6 +12,7 @@ from typing import Any
 
 from faker import Faker
 
+from mockservers.core import fidelity
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError, BadRequestError
 from mockservers.core.media import probe_media
@@ -19,13 +21,31 @@ from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
 from mockservers.mediabank import tokens
 from mockservers.mediabank.errors import mediabank_error
-from mockservers.mediabank.ingest import IngestMixin, file_checksums, file_record, media_record
+from mockservers.mediabank.ingest import (
+    IngestMixin,
+    file_checksums,
+    file_record,
+    media_record,
+    system_metadata,
+)
+from mockservers.mediabank.model import (
+    ASSET_SUFFIX,
+    CATEGORIES,
+    COMPANY_SUFFIX,
+    FIRST_ASSET,
+    FIRST_COMPANY,
+    FIRST_USER,
+    MAX_METADATA_KEYS,
+    ROLE_NAMES,
+    ROLE_READ,
+    ROLE_WRITE,
+    USER_SUFFIX,
+    asset_number,
+)
 
 DEFAULT_PER_PAGE = 25
 MAX_PER_PAGE = 100
-ROLE_READ, ROLE_WRITE, ROLE_INGEST = "asset:read", "asset:write", "ingest"
-MAX_METADATA_KEYS = 200
-CATEGORIES = ("News", "Sports", "Documentary", "Entertainment", "Archive", "Promo")
+DEFAULT_JWT_REGION = "eu-hilversum-1"  # client: the region claim of the integration's tokens
 
 
 @lru_cache(maxsize=8192)
@@ -59,26 +79,41 @@ class MediabankState(IngestMixin, BaseState):
         faker = Faker()
         faker.seed_instance(self.seed)
         epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
-        self.db["meta"] = {"epoch": epoch, "region": world.get("region", "eu1"), "secret": self.ids.hex(32)}  # type: ignore[assignment]
+        self.db["meta"] = {  # type: ignore[assignment]
+            "epoch": epoch,
+            "region": world.get("region", "eu1"),
+            "jwt_region": world.get("jwt_region", DEFAULT_JWT_REGION),
+            "secret": self.ids.hex(32),
+            "next_asset": FIRST_ASSET,
+        }
         companies: dict[str, str] = {}
         for company in world.get("companies", []):
-            company_id = str(1000 + len(companies) + 1)  # inferred: numeric company ids (claims carry company_id)
+            company_id = str((FIRST_COMPANY + len(companies)) * 1000 + COMPANY_SUFFIX)  # the token's company_id: digits
             companies[company["key"]] = company_id
             self.db["companies"][company_id] = {"id": company_id, "key": company["key"], "name": company.get("name") or faker.company()}
         owners: dict[str, str] = {}
         for user in world.get("users", []):
             if user.get("company") not in companies:
                 raise ValueError(f"user {user.get('key')!r} names an unknown company {user.get('company')!r}")
-            user_id = self.ids.uuid()
+            userid = (FIRST_USER + len(self.db["users"])) * 1000 + USER_SUFFIX
+            user_id = str(userid)
             salt = self.ids.hex(8)
+            roles = list(user.get("roles", [ROLE_READ]))
+            if not all(isinstance(r, int) and not isinstance(r, bool) for r in roles):
+                raise ValueError(f"user {user.get('key')!r}: roles must be integers (see docs/mediabank.md), not {roles!r}")
             self.db["users"][user_id] = {
                 "id": user_id,
+                "userid": userid,
                 "key": user["key"],
+                "username": user.get("username") or user["email"],
                 "email": user["email"],
                 "fullname": user.get("fullname") or faker.name(),
                 "phone": user.get("phone") or faker.numerify("+47 ### ## ###"),
                 "company_id": companies[user["company"]],
-                "roles": list(user.get("roles", [ROLE_READ])),
+                "roles": roles,
+                # Both are opaque strings in the real tokens (apiToken: base64 of 40 hex digits).
+                "api_token": base64.b64encode(self.ids.hex(20).encode()).decode(),
+                "tags_api_token": user.get("tags_api_token"),
                 "password_salt": salt,
                 "password_hash": _hash_password(salt, user["password"]),
                 "demo_password": user["password"],
@@ -107,11 +142,11 @@ class MediabankState(IngestMixin, BaseState):
 
     def _seed_asset(self, company_id: str, owner: str, created: float, faker: Faker) -> dict[str, Any]:
         metadata = {
-            "title": faker.sentence(nb_words=4).rstrip("."),
-            "description": faker.paragraph(nb_sentences=2),
-            "category": faker.random_element(CATEGORIES),
-            "language": faker.random_element(("en", "no", "sv", "da")),
-            "tags": faker.words(nb=3),
+            "Title": faker.sentence(nb_words=4).rstrip("."),
+            "Description": faker.paragraph(nb_sentences=2),
+            "Category": faker.random_element(CATEGORIES),
+            "Language": faker.random_element(("en", "no", "sv", "da")),
+            "Tags": ", ".join(faker.words(nb=3)),
         }
         return self._new_asset(company_id, owner, "seed", metadata, created)
 
@@ -119,10 +154,12 @@ class MediabankState(IngestMixin, BaseState):
         path = _media_path(media)
         info = probe_media(path)
         storage = next((s for s in self.db["storages"].values() if s["company_id"] == asset["company_id"]), None)
+        size = os.path.getsize(path)
         asset["file"] = file_record(
-            self.ids.uuid(), media, storage, f"archive/{media}", os.path.getsize(path), file_checksums(path),
+            self.ids.uuid(), media, storage, f"archive/{media}", size, file_checksums(path),
             media_record(info), info.mime_type, None, at,
         )
+        asset["metadata"].update(system_metadata(info, media, size))
         asset["status"] = "ready"
         asset["updated"] = at
 
@@ -174,50 +211,85 @@ class MediabankState(IngestMixin, BaseState):
         return int(self._setting("token_ttl_seconds", 3600))
 
     def issue_token(self, user: dict[str, Any]) -> dict[str, Any]:
-        """A token with the claims of the public integration, living ``token_ttl_seconds`` of virtual time."""
-        return {"token": self.mint_token(user["id"]), "ttl": self.token_ttl()}
+        """A token with the real service's claim layout, living ``token_ttl_seconds`` of virtual time."""
+        return {"token": self.mint_token(user["id"], company_id=user["company_id"]), "ttl": self.token_ttl()}
 
-    def mint_token(self, user_id: str, *, lifetime: float | None = None, secret: str | None = None, **claims: Any) -> str:
-        """Sign a token for tests: override claims, a lifetime, or another secret (a wrongly signed token)."""
+    def token_claims(self, user_id: str, *, company_id: str | None = None, lifetime: float | None = None) -> dict[str, Any]:
+        """The claims the JWT service signs for a user (of their own company unless ``company_id`` names another)."""
         user = self.db["users"][user_id]
-        company = self.db["companies"][user["company_id"]]
+        company = self.db["companies"][company_id or user["company_id"]]
         now = int(self.now())
-        payload: dict[str, Any] = {
+        return {
             "iss": tokens.ISSUER,
-            "sub": user["id"],
-            "fullname": user["fullname"],
-            "email": user["email"],
-            "phone": user["phone"],
-            "company_id": company["id"],
-            "company_name": company["name"],
-            "roles": list(user["roles"]),
-            "region": self.db["meta"]["region"],  # type: ignore[index]
+            "aud": tokens.AUDIENCE,
             "iat": now,
+            "nbf": now,
             "exp": now + int(self.token_ttl() if lifetime is None else lifetime),
+            "userId": user["userid"],
+            "tagsApiToken": user["tags_api_token"],
+            "apiToken": user["api_token"],
+            "user": {
+                "userid": user["userid"],
+                "username": user["username"],
+                "fullname": user["fullname"],
+                "phone": user["phone"],
+                "email": user["email"],
+                "company_id": company["id"],
+                "company_name": company["name"],
+                "tags_api_token": user["tags_api_token"],
+                "roles": list(user["roles"]),
+                "region": self.db["meta"]["jwt_region"],  # type: ignore[index]
+            },
         }
-        payload.update(claims)
-        payload = {k: v for k, v in payload.items() if v is not None}
+
+    def mint_token(
+        self, user_id: str, *, company_id: str | None = None, lifetime: float | None = None, secret: str | None = None,
+        user_claims: dict[str, Any] | None = None, **claims: Any,
+    ) -> str:
+        """Sign a token for tests: override top-level claims (None drops one), ``user`` claims, a lifetime, or the secret."""
+        payload = self.token_claims(user_id, company_id=company_id, lifetime=lifetime)
+        payload["user"].update(user_claims or {})
+        for name, value in claims.items():
+            if value is None:
+                payload.pop(name, None)
+            else:
+                payload[name] = value
         return tokens.sign(payload, secret or self.db["meta"]["secret"])  # type: ignore[index]
 
     def authenticate(self, token: str) -> dict[str, Any]:
-        """The user a bearer token stands for, or a 401 that says what is wrong with it."""
+        """The caller a bearer token stands for: its user, the company and roles the token names; else a 401 saying why."""
         claims = tokens.verified_claims(token, self.db["meta"]["secret"], self.now())  # type: ignore[index]
-        user_id = claims.get("sub")
-        user = self.db["users"].get(user_id) if isinstance(user_id, str) else None
-        if user is None or claims.get("company_id") != user["company_id"]:
-            raise tokens.auth_error("token_claims_invalid", "the token's sub and company_id do not name a user of this Mediabank")
-        return user
+        nested = claims.get("user")
+        if not isinstance(nested, dict):
+            raise tokens.auth_error("token_claims_invalid", "the token has no user object; get a token from the JWT service")
+        userid = tokens.integer_id(claims.get("userId"))
+        user = self.db["users"].get(str(userid)) if userid is not None else None
+        if user is None or tokens.integer_id(nested.get("userid")) != userid:
+            raise tokens.auth_error("token_claims_invalid", "the token's userId and user.userid do not name one user of this Mediabank")
+        company_id = nested.get("company_id")
+        # Tenancy comes from the token: the real service issues one user tokens for several companies.
+        if isinstance(company_id, int) and not isinstance(company_id, bool):
+            company_id = str(company_id)
+        if not isinstance(company_id, str) or company_id not in self.db["companies"]:
+            raise tokens.auth_error("token_claims_invalid", f"the token's user.company_id {company_id!r} is not a company of this Mediabank")
+        roles = nested.get("roles")
+        if not isinstance(roles, list) or not all(tokens.integer_id(r) is not None for r in roles):
+            raise tokens.auth_error("token_claims_invalid", "the token's user.roles must be a list of integers")
+        return {**user, "company_id": company_id, "roles": [tokens.integer_id(r) for r in roles]}
 
     def refresh(self, token: str) -> dict[str, Any]:
-        """A fresh token for a still-valid one (an expired token must log in again)."""
-        return self.issue_token(self.authenticate(token))
+        """A fresh token for a still-valid one (an expired token must log in again), for the same company."""
+        caller = self.authenticate(token)
+        user = self.db["users"][caller["id"]]
+        return {"token": self.mint_token(user["id"], company_id=caller["company_id"]), "ttl": self.token_ttl()}
 
     # -- permissions ----------------------------------------------------------
     @staticmethod
-    def require_role(user: dict[str, Any], role: str) -> None:
+    def require_role(user: dict[str, Any], role: int) -> None:
         """403 unless the user holds ``role``."""
         if role not in user["roles"]:
-            raise mediabank_error(403, "forbidden", f"user {user['email']} lacks the {role!r} role needed for this request")
+            meaning = ROLE_NAMES.get(role, "this request")
+            raise mediabank_error(403, "forbidden", f"user {user['email']} lacks role {role} ({meaning}) in user.roles of the token")
 
     # -- storages -------------------------------------------------------------
     def storages(self, user: dict[str, Any]) -> list[dict[str, Any]]:
@@ -226,78 +298,83 @@ class MediabankState(IngestMixin, BaseState):
             return [s for s in self.db["storages"].values() if s["company_id"] == user["company_id"]]
 
     # -- assets ---------------------------------------------------------------
-    def _new_asset(self, company_id: str, user_id: str, application: str, metadata: dict[str, Any], at: float) -> dict[str, Any]:
-        asset_id = self.ids.uuid()
+    def _new_asset(self, company_id: str, user_id: str, application: str, metadata: dict[str, str], at: float) -> dict[str, Any]:
+        meta: dict[str, Any] = self.db["meta"]  # type: ignore[assignment]
+        number = meta["next_asset"]
+        meta["next_asset"] = number + 1
+        asset_id = number * 1000 + ASSET_SUFFIX
         asset = {
-            "id": asset_id, "company_id": company_id, "metadata": metadata, "status": "empty", "file": None,
-            "created": at, "updated": at, "created_by": user_id, "updated_by": user_id, "application": application,
-            "revision": 1,
+            "id": asset_id, "company_id": company_id, "metadata": {**metadata, "FileStatus": "empty"}, "status": "empty",
+            "file": None, "created": at, "updated": at, "created_by": int(user_id) if user_id else 0,
+            "updated_by": int(user_id) if user_id else 0, "application": application, "revision": 1,
         }
-        self.db["assets"][asset_id] = asset
+        self.db["assets"][str(asset_id)] = asset
         return asset
 
     def asset(self, user: dict[str, Any], asset_id: Any) -> dict[str, Any]:
         """An asset of the user's company, or 404 (other companies' assets are invisible)."""
-        if not isinstance(asset_id, str) or not asset_id.strip():
-            raise BadRequestError("id must be a non-empty string", "id")
+        number = asset_number(asset_id, "id")
         self.finalize_due()
-        found = self.db["assets"].get(asset_id)
+        found = self.db["assets"].get(str(number))
         if found is None or found["company_id"] != user["company_id"]:
-            raise mediabank_error(404, "asset_not_found", f"asset {asset_id} not found")
+            raise mediabank_error(404, "asset_not_found", f"asset {number} not found")
         return found
 
     def create_asset(self, user: dict[str, Any], application: str, metadata: Any) -> dict[str, Any]:
-        """A new asset with metadata (no file yet)."""
+        """A new asset with metadata (no file yet: FileStatus "empty")."""
         self.require_role(user, ROLE_WRITE)
-        checked = check_metadata(metadata, required=True)
+        given = check_metadata(metadata, required=True)
+        checked = {k: v for k, v in given.items() if v is not None}
+        if len(checked) < len(given):
+            fidelity.warn(
+                "metadata-null-on-create",
+                f"metadata keys {', '.join(sorted(set(given) - set(checked)))} are null on create; the emulator leaves them out "
+                "(the real service may store them as NULL, as its hstore allows)",
+                "inferred",
+            )
         with self.lock:
             return self._new_asset(user["company_id"], user["id"], application, checked, self.now())
 
     def update_asset(self, user: dict[str, Any], application: str, asset_id: Any, metadata: Any) -> dict[str, Any]:
         """Merge metadata into an asset: given keys are set, keys given as null are removed (inferred)."""
         self.require_role(user, ROLE_WRITE)
-        changes = check_metadata(metadata, required=True, allow_null=True)
+        changes = check_metadata(metadata, required=True)
         with self.lock:
             asset = self.asset(user, asset_id)
             merged = {**asset["metadata"], **changes}
             asset["metadata"] = {k: v for k, v in merged.items() if v is not None}
             asset["updated"] = self.now()
-            asset["updated_by"] = user["id"]
+            asset["updated_by"] = int(user["id"])
             asset["application"] = application
             asset["revision"] += 1
             return asset
 
-    def delete_asset(self, user: dict[str, Any], asset_id: str) -> None:
-        """Remove an asset; a running ingest into it then fails."""
+    def delete_asset(self, user: dict[str, Any], asset_id: Any) -> int:
+        """Remove an asset (its id answered); a running ingest into it then fails."""
         self.require_role(user, ROLE_WRITE)
         with self.lock:
             asset = self.asset(user, asset_id)
-            del self.db["assets"][asset["id"]]
+            del self.db["assets"][str(asset["id"])]
+            return int(asset["id"])
 
     def search_assets(self, user: dict[str, Any], query: str | None) -> list[dict[str, Any]]:
-        """The company's assets, newest first; ``query`` matches any text in the metadata (case-insensitive)."""
+        """The company's assets, newest first; ``query`` matches any metadata value (case-insensitive)."""
         self.require_role(user, ROLE_READ)
         self.finalize_due()
         with self.lock:
             found = [a for a in self.db["assets"].values() if a["company_id"] == user["company_id"]]
         if query:
             needle = query.casefold()
-            found = [a for a in found if needle in _text_of(a["metadata"]).casefold()]
-        return sorted(found, key=lambda a: (-a["created"], a["id"]))
+            found = [a for a in found if any(needle in v.casefold() for v in a["metadata"].values())]
+        return sorted(found, key=lambda a: (-a["created"], -a["id"]))
 
 
-def _text_of(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return "\n".join(_text_of(v) for v in value.values())
-    if isinstance(value, list):
-        return "\n".join(_text_of(v) for v in value)
-    return ""
+def check_metadata(metadata: Any, required: bool) -> dict[str, str | None]:
+    """Metadata: a flat JSON object of string values (null removes a key); other values are stored as their text.
 
-
-def check_metadata(metadata: Any, required: bool, allow_null: bool = False) -> dict[str, Any]:
-    """Metadata must be a JSON object with non-empty string keys (values any JSON; null only to remove on update)."""
+    The real store is a text-to-text map (the integration reads it as a PostgreSQL hstore), so a
+    number or a list cannot be kept as such: the emulator keeps its JSON text and warns (inferred).
+    """
     if metadata is None:
         if required:
             raise BadRequestError("metadata is required (a JSON object)", "metadata")
@@ -306,12 +383,22 @@ def check_metadata(metadata: Any, required: bool, allow_null: bool = False) -> d
         raise BadRequestError(f"metadata must be a JSON object, not {type(metadata).__name__}", "metadata")
     if len(metadata) > MAX_METADATA_KEYS:
         raise BadRequestError(f"metadata may hold at most {MAX_METADATA_KEYS} keys", "metadata")
+    checked: dict[str, str | None] = {}
     for key, value in metadata.items():
         if not key.strip() or len(key) > 128:
             raise BadRequestError("metadata keys must be non-empty strings of at most 128 characters", "metadata")
-        if value is None and not allow_null:
-            raise BadRequestError(f"metadata.{key} is null; leave it out instead", f"metadata.{key}")
-    return dict(metadata)
+        if value is None or isinstance(value, str):
+            checked[key] = value
+            continue
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        fidelity.warn(
+            "metadata-not-string",
+            f"metadata.{key} is a {type(value).__name__}; Mediabank keeps metadata as strings, so it is stored as {text!r}"
+            " (the real service may refuse it or store another text form)",
+            "inferred",
+        )
+        checked[key] = text
+    return checked
 
 
 def require_application(value: str | None) -> str:

@@ -1,21 +1,28 @@
-"""The JWT service's tokens: HS256 with a per-world secret, claims as the public integration shows."""
+"""The JWT service's tokens: HS256 with a per-world secret, claims laid out as the real service's.
+
+Evidence: three (expired) tokens of the live JWT service in the public integration
+``sugarfixx/AssetUpdater``: header ``{"typ": "JWT", "alg": "HS256"}``; claims
+``iss``/``aud`` ``mediabank.me``, ``iat``, ``nbf``, ``exp`` (about an hour after ``iat``),
+``userId``, ``tagsApiToken``, ``apiToken`` and a nested ``user`` object; no ``sub``.
+One of them writes ``userId``/``user.userid`` as digit strings, the others as integers.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 import jwt
 
+from mockservers.core.auth import jwt as core_jwt
 from mockservers.core.errors import ApiError
 from mockservers.mediabank.errors import mediabank_error
 
-ALGORITHM = "HS256"  # inferred: the evidence shows the claims, not the algorithm
-ISSUER = "jwt.mediabank.me"
+ALGORITHM = "HS256"  # client: the integration's tokens say HS256
+ISSUER = AUDIENCE = "mediabank.me"  # client: iss and aud of the integration's tokens
 
 
 def sign(claims: dict[str, Any], secret: str) -> str:
-    """A signed token."""
+    """A signed token (header as the real service's: typ first, then alg)."""
     return jwt.encode(claims, secret, algorithm=ALGORITHM, headers={"typ": "JWT"})
 
 
@@ -24,39 +31,37 @@ def auth_error(name: str, description: str) -> ApiError:
     return mediabank_error(401, name, description)
 
 
-@lru_cache(maxsize=4096)
-def _parse(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    try:
-        header = jwt.get_unverified_header(token)
-        claims = jwt.decode(token, options={"verify_signature": False})
-    except jwt.PyJWTError as exc:
-        raise auth_error("token_malformed", f"the token is not a well-formed JWT: {exc}") from None
-    if not isinstance(claims, dict):
-        raise auth_error("token_malformed", "the token's payload is not a JSON object")
-    return header, claims
+def integer_id(value: Any) -> int | None:
+    """An id claim as an integer: the real tokens carry integers and digit strings both."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) <= 20:
+        return int(value)
+    return None
+
+
+# The shared verifier's problem kinds as the JWT service's error names.
+PROBLEM_ERRORS = {
+    core_jwt.MALFORMED: "token_malformed",
+    core_jwt.BAD_SIGNATURE: "token_signature_invalid",
+    core_jwt.EXPIRED: "token_expired",
+    core_jwt.PREMATURE: "token_not_yet_valid",
+    core_jwt.NO_EXP: "token_claims_invalid",
+    core_jwt.WRONG_CLAIMS: "token_claims_invalid",
+}
+HINTS = {
+    "token_expired": "; refresh it before its TTL runs out",
+    "token_signature_invalid": ": it was not issued by this JWT service",
+    "token_claims_invalid": "; get a token from the JWT service",
+}
 
 
 def verified_claims(token: str, secret: str, now: float) -> dict[str, Any]:
-    """Claims of a token signed by the JWT service and not expired (on the virtual clock), else a 401 saying why."""
-    header, claims = _parse(token)
-    if header.get("alg") != ALGORITHM:
-        raise auth_error("token_malformed", f"the token must be signed with {ALGORITHM}, not {header.get('alg')!r}")
-    _check_signature(token, secret)
-    exp = claims.get("exp")
-    if isinstance(exp, bool) or not isinstance(exp, (int, float)):
-        raise auth_error("token_claims_invalid", "the token has no numeric exp claim; get a token from the JWT service")
-    if now >= exp:
-        raise auth_error("token_expired", f"the token expired {int(now - exp)} second(s) ago; refresh it before its TTL runs out")
-    return dict(claims)
-
-
-@lru_cache(maxsize=4096)
-def _check_signature(token: str, secret: str) -> bool:
-    # Cached per (token, secret); failures raise and are not cached.
+    """Claims of a token signed by the JWT service, for this audience, valid at ``now`` (virtual clock), else a 401 saying why."""
     try:
-        jwt.decode(token, secret, algorithms=[ALGORITHM], options={"verify_exp": False, "verify_iat": False, "verify_nbf": False})
-    except jwt.InvalidSignatureError:
-        raise auth_error("token_signature_invalid", "the token's signature does not verify: it was not issued by this JWT service") from None
-    except jwt.PyJWTError as exc:
-        raise auth_error("token_malformed", f"the token is not a well-formed JWT: {exc}") from None
-    return True
+        return core_jwt.verify(token, secret, [ALGORITHM], now, require=("exp", "iss", "aud"), audience=AUDIENCE, issuer=ISSUER)
+    except core_jwt.JwtProblem as problem:
+        name = PROBLEM_ERRORS[problem.kind]
+        raise auth_error(name, f"{problem.message}{HINTS.get(name, '')}") from None

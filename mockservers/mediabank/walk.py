@@ -58,7 +58,7 @@ def walk(w: Walk) -> None:
     ingests = w.call("GET", "/ingest/", why="list ingests")
     if ingests is not None and ingests.status_code == 200 and ingests.json().get("ingests"):
         w.call("GET", f"/ingest/{ingests.json()['ingests'][0]['id']}", why="get a listed ingest")
-    created = w.call("POST", "/asset/", writes=True, why="create an asset", json={"metadata": {"title": "contracts check"}})
+    created = w.call("POST", "/asset/", writes=True, why="create an asset", json={"metadata": {"Title": "contracts check"}})
     if created is None or created.status_code != 200:
         for method, rule in (("PUT", "/asset/"), ("POST", "/ingest/"), ("DELETE", "/asset/<asset_id>")):
             w.skip(method, rule, "no asset was created")
@@ -66,7 +66,7 @@ def walk(w: Walk) -> None:
     asset_id = created.json()["asset"]["id"]
     w.call("GET", f"/asset/{asset_id}", why="get the asset")
     w.call("PUT", "/asset/", why="update (form: id, metadata JSON text, notify)",
-           data={"id": asset_id, "metadata": json.dumps({"title": "contracts check (updated)"}), "notify": "false"})
+           data={"id": asset_id, "metadata": json.dumps({"Title": "contracts check (updated)"}), "notify": "false"})
     w.call("POST", "/asset/", expect=400, writes=True, why="asset without metadata", json={})
     _ingest_walk(w, asset_id, storages)
     w.call("DELETE", f"/asset/{asset_id}", why="delete the asset")

@@ -9,8 +9,15 @@ from flask import Flask
 
 from mockservers.core.emulator import EmulatorConfig, Provider
 from mockservers.mediaflow.errors import render_error
-from mockservers.mediaflow.routes import register_routes
+from mockservers.mediaflow.hosts import hosts
+from mockservers.mediaflow.routes import api
 from mockservers.mediaflow.state import MediaflowState
+
+
+def register_routes(app: Flask) -> None:
+    """Attach the API and the stand-ins for the upload, preview and icon hosts."""
+    app.register_blueprint(api)
+    app.register_blueprint(hosts)
 
 
 @dataclass
@@ -32,6 +39,8 @@ PROVIDER = Provider(
     # The API host, and the seed's upload, preview and icon hosts, whose paths the emulator
     # serves as /up/..., /inviewer/{info|skiss}/... and /images/icon{id}.gif.
     hosts={
+        "api.mediaflow.com": "",
+        "accounts.mediaflow.com": "",
         "customerapi.mediaflowpro.com": "",
         "ftp*.inviewer.se": "",
         "im*.inviewer.se": "/inviewer",

@@ -13,11 +13,13 @@ import io
 from functools import cache
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, send_file
+from flask import Blueprint, Response, jsonify, request, send_file
+from PIL import Image, ImageDraw
 
 from mockservers.core.blobs import CHUNK, BlobInfo
 from mockservers.core.errors import ApiError, BadRequestError
-from mockservers.mediaflow.routes import state
+from mockservers.core.views import Upload, blob_kept_on_success, committed_upload, emulator
+from mockservers.mediaflow.context import state
 
 hosts = Blueprint("mediaflow_hosts", __name__)
 
@@ -58,12 +60,16 @@ def upload(token: str) -> Response:
     except ApiError:
         _drain()
         raise
-    blob = _multipart_blob() if request.mimetype == "multipart/form-data" else _raw_blob(slot["filesize"])
-    try:
-        record = state().complete_upload(token, blob)
-    except ApiError:
-        current_app.extensions["mockservers"].blobs.delete(blob.key)
-        raise
+    if request.mimetype == "multipart/form-data":
+        # The parser streamed the part to disk already; the blob is deleted if the state refuses it.
+        with blob_kept_on_success(_multipart_blob()) as blob:
+            record = state().complete_upload(token, blob)
+    else:
+        writer = emulator().blobs.writer()
+        request.environ.setdefault("mockservers.writers", []).append(writer)
+        with committed_upload(writer) as received:
+            _receive_raw(received, slot["filesize"])
+            record = state().complete_upload(token, received.commit())
     return jsonify({
         "id": record["id"], "filename": record["filename"], "filesize": record["filesize"],
         "folderId": record["folderId"], "processed": record["processed"],
@@ -78,23 +84,19 @@ def _multipart_blob() -> BlobInfo:
     return files[0].stream.commit()  # type: ignore[attr-defined]
 
 
-def _raw_blob(announced: int) -> BlobInfo:
-    """A raw body streamed to the blob store; at most announced+1 bytes are kept, the rest is counted."""
-    writer = current_app.extensions["mockservers"].blobs.writer()
-    request.environ.setdefault("mockservers.writers", []).append(writer)
+def _receive_raw(upload: Upload, announced: int) -> None:
+    """Stream a raw body into the upload; at most announced+1 bytes are kept, the rest is counted."""
     stream = request.stream
     received = 0
     while chunk := stream.read(CHUNK):
-        room = announced + 1 - writer.size
+        room = announced + 1 - upload.size
         if room > 0:
-            writer.write(chunk[:room])
+            upload.write(chunk[:room])
         received += len(chunk)
     if received != announced:
-        writer.discard()
         raise BadRequestError(
             f"the upload has {received} bytes but {announced} were announced (filesize); nothing was stored", "filesize"
         )
-    return writer.commit()
 
 
 @hosts.get("/inviewer/<rendition>/<prefix>/<preview_name>")
@@ -117,8 +119,6 @@ def icon(type_id: int) -> Response:
 
 @cache
 def _icon_gif(type_id: int) -> bytes:
-    from PIL import Image, ImageDraw
-
     colours: dict[int, Any] = {1: (46, 125, 200), 2: (200, 60, 60), 3: (120, 60, 170), 4: (220, 130, 30)}
     image = Image.new("RGB", (32, 32), (255, 255, 255))
     pen = ImageDraw.Draw(image)

@@ -45,7 +45,7 @@ class MediaflowMachine(EmulatorMachine):
 
     def client_file(self, file_id: int) -> dict[str, Any] | None:
         """GET /1/file/{id}; the file or None ([])."""
-        found = self._call("GET", f"/1/file/{file_id}").json()
+        found = self._call("GET", f"/1/file/{file_id}", params={"fields": "any"}).json()
         return found[0] if found else None
 
     def client_folder_file_ids(self, folder_id: int) -> set[int]:

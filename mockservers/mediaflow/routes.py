@@ -3,61 +3,39 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, redirect, request, send_file
 
 from mockservers.core.errors import BadRequestError
-from mockservers.core.params import json_string, query_int
-from mockservers.mediaflow import tokens
+from mockservers.core.fidelity import warn
+from mockservers.core.views import (
+    json_object,
+    json_string,
+    query_flag,
+    query_int,
+    request_fields,
+    request_json,
+)
+from mockservers.mediaflow import tokens, usage
+from mockservers.mediaflow.context import base_url, state
+from mockservers.mediaflow.downloads import FORMATS
 from mockservers.mediaflow.filetypes import KINDS
-from mockservers.mediaflow.serializers import file_json, folder_json, parse_fields, usage_json
-from mockservers.mediaflow.state import UPLOAD_URL_LIFETIME, MediaflowState, check_filesize
+from mockservers.mediaflow.serializers import file_json, folder_json, parse_fields
+from mockservers.mediaflow.state import UPLOAD_URL_LIFETIME, check_filesize
 
 api = Blueprint("mediaflow_api", __name__, url_prefix="/1")
 DEFAULT_PER_PAGE = 20  # inferred
 MAX_PER_PAGE = 500  # inferred
-_ID_RE = re.compile(r"^[1-9][0-9]{0,17}$")
-
-
-def register_routes(app: Flask) -> None:
-    """Attach the API and the stand-ins for the upload and preview hosts."""
-    from mockservers.mediaflow.hosts import hosts
-
-    app.register_blueprint(api)
-    app.register_blueprint(hosts)
-
-
-def state() -> MediaflowState:
-    """The emulator's Mediaflow state."""
-    return current_app.extensions["mockservers"].state
-
-
-def base_url() -> str:
-    """Absolute URLs point at the host the client used."""
-    return request.host_url.rstrip("/")
+_ID_RE = re.compile(r"^-?[0-9]{1,18}$")  # FACTS: ids can be negative
 
 
 # -- parsing -------------------------------------------------------------------
 def _int_id(raw: str, what: str) -> int:
     if not _ID_RE.match(raw):
-        raise BadRequestError(f"{what} must be a positive integer; got {raw!r}", what)
+        raise BadRequestError(f"{what} must be an integer; got {raw!r}", what)
     return int(raw)
-
-
-def _bool_arg(name: str) -> bool | None:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return None
-    lowered = raw.lower()
-    if lowered in ("true", "1"):
-        return True
-    if lowered in ("false", "0"):
-        return False
-    raise BadRequestError(f"{name} must be true or false; got {raw!r}", name)
-
-
 
 
 def _kinds_arg() -> list[str] | None:
@@ -65,37 +43,12 @@ def _kinds_arg() -> list[str] | None:
     if raw is None or raw.strip() == "":
         return None
     kinds = [k.strip().lower() for k in raw.split(",") if k.strip()]
+    if "any" in kinds:
+        return None  # docs guide: type=any lists every kind
     bad = [k for k in kinds if k not in KINDS]
     if bad:
-        raise BadRequestError(f"unknown type {bad[0]!r}; known: {', '.join(KINDS)}", "type")
+        raise BadRequestError(f"unknown type {bad[0]!r}; known: any, {', '.join(KINDS)}", "type")
     return kinds
-
-
-def _json_object(allowed: set[str]) -> dict[str, Any]:
-    if not request.get_data(cache=True).strip():
-        raise BadRequestError("a JSON request body is required")
-    data = request.get_json(force=True, silent=True)
-    if data is None:
-        raise BadRequestError("the request body is not valid JSON")
-    if not isinstance(data, dict):
-        raise BadRequestError("the request body must be a JSON object")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
-    return data
-
-
-def _body_object(allowed: set[str]) -> dict[str, Any]:
-    """A JSON object body, or form fields (a plain HTML/XHR form post sends those)."""
-    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        data: dict[str, Any] = request.form.to_dict()
-        unknown = sorted(set(data) - allowed)
-        if unknown:
-            raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
-        return data
-    return _json_object(allowed)
-
-
 
 
 # -- authentication ------------------------------------------------------------
@@ -113,9 +66,20 @@ def current_user() -> dict[str, Any]:
 
 
 # -- OAuth2 --------------------------------------------------------------------
+def _basic_client(params: dict[str, str]) -> None:
+    """Client credentials in HTTP Basic (docs) fill client_id/client_secret; the body's win if both are sent."""
+    auth = request.authorization
+    if auth is None or auth.type != "basic":
+        return
+    if params.get("client_id") and params["client_id"] != auth.username:
+        warn("client-id-twice", "client_id in both Basic auth and the body, and they differ; the body's is used", "inferred")
+    params.setdefault("client_id", auth.username or "")
+    params.setdefault("client_secret", auth.password or "")
+
+
 @api.route("/oauth2/token", methods=["GET", "POST"])
 def token() -> Response:
-    """grant_type=refresh_token -> {access_token, token_type, expires_in} (query string or form)."""
+    """grant_type refresh_token, password or authorization_code -> {access_token, token_type, expires_in[, refresh_token]}."""
     params = request.args.to_dict()
     if request.method == "POST":
         if request.mimetype == "application/json":
@@ -125,7 +89,20 @@ def token() -> Response:
             params.update({k: v for k, v in body.items() if isinstance(v, str)})
         else:
             params.update(request.form.to_dict())
+    _basic_client(params)
     return jsonify(state().issue_token(params))
+
+
+@api.get("/oauth2/authorize")
+def authorize() -> Response:
+    """The authorize step, approved without a login page: 302 to redirect_uri with code (and state)."""
+    params = request.args.to_dict()
+    code = state().authorize(params)
+    if not params.get("username"):
+        warn("authorize-auto-approved", "the real service shows a login page; the sandbox approves as the customer's first user", "inferred")
+    query = {"code": code, **({"state": params["state"]} if "state" in params else {})}
+    separator = "&" if urlsplit(params["redirect_uri"]).query else "?"
+    return redirect(params["redirect_uri"] + separator + urlencode(query), code=302)
 
 
 # -- files ---------------------------------------------------------------------
@@ -142,7 +119,7 @@ def _file_page(items: list[dict[str, Any]]) -> Response:
 def latest_files() -> Response:
     """The newest readable files: processed, type, page, per_page, fields."""
     user = current_user()
-    return _file_page(state().files(user, processed=_bool_arg("processed"), kinds=_kinds_arg()))
+    return _file_page(state().files(user, processed=query_flag("processed", None), kinds=_kinds_arg()))
 
 
 @api.get("/file/<file_id>")
@@ -158,7 +135,7 @@ def get_file(file_id: str) -> Response:
 def announce_upload() -> Response:
     """{filename, filesize, toFolder} -> {expiresIn: 600, uploadURL}."""
     user = current_user()
-    body = _body_object({"filename", "filesize", "toFolder"})
+    body = json_object(request_fields(), optional=("filename", "filesize", "toFolder"), name="upload announcement")
     filename = json_string(body, "filename", required=True) or ""
     if "/" in filename or "\\" in filename or filename.strip(" .") == "":
         raise BadRequestError(f"filename must be a plain file name without folders; got {filename!r}", "filename")
@@ -170,71 +147,75 @@ def announce_upload() -> Response:
         raise BadRequestError("toFolder is required (the id of the folder to upload to)", "toFolder")
     if isinstance(folder, str) and _ID_RE.match(folder):
         folder = int(folder)
-    if isinstance(folder, bool) or not isinstance(folder, int) or folder <= 0:
-        raise BadRequestError(f"toFolder must be a folder id (a positive integer); got {folder!r}", "toFolder")
+    if isinstance(folder, bool) or not isinstance(folder, int) or folder == 0:
+        raise BadRequestError(f"toFolder must be a folder id (a non-zero integer); got {folder!r}", "toFolder")
     slot = state().start_upload(user, filename, filesize, folder)
     return jsonify({"expiresIn": UPLOAD_URL_LIFETIME, "uploadURL": f"{base_url()}/up/{slot['token']}"})
 
 
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _usage_body() -> dict[str, Any]:
-    body = _json_object({"contact", "types", "web", "project", "date"})
-    types = body.get("types")
-    if types is None:
-        raise BadRequestError("types is required: a list of where the file is used, e.g. [\"web\"]", "types")
-    if not isinstance(types, list) or not types or not all(isinstance(t, str) and t.strip() and len(t) <= 50 for t in types):
-        raise BadRequestError("types must be a non-empty list of non-empty strings", "types")
-    usage: dict[str, Any] = {
-        "types": types,
-        "contact": json_string(body, "contact", required=False),
-        "project": json_string(body, "project", required=False),
-        "web": None,
-    }
-    web = body.get("web")
-    if web is not None:
-        if not isinstance(web, dict):
-            raise BadRequestError("web must be an object {page, pageName}", "web")
-        unknown = sorted(set(web) - {"page", "pageName"})
-        if unknown:
-            raise BadRequestError(f"web.{unknown[0]} is not a known field; allowed: page, pageName", f"web.{unknown[0]}")
-        page = web.get("page")
-        if not isinstance(page, str) or not re.match(r"^https?://\S+$", page) or len(page) > 2000:
-            raise BadRequestError("web.page must be the http(s) URL of the page that uses the file", "web.page")
-        name = web.get("pageName")
-        if name is not None and (not isinstance(name, str) or len(name) > 255):
-            raise BadRequestError("web.pageName must be a string of at most 255 characters", "web.pageName")
-        usage["web"] = {"page": page, "pageName": name}
-    elif "web" in types:
-        raise BadRequestError("web {page, pageName} is required when types contains \"web\"", "web")
-    raw_date = body.get("date")
-    if raw_date is None:
-        usage["date"] = datetime.fromtimestamp(state().now(), tz=timezone.utc).date().isoformat()
-    else:
-        try:
-            if not isinstance(raw_date, str) or not _DATE_RE.match(raw_date):
-                raise ValueError
-            usage["date"] = date.fromisoformat(raw_date).isoformat()
-        except ValueError:
-            raise BadRequestError(f"date must be a date YYYY-MM-DD; got {raw_date!r}", "date") from None
-    return usage
+def _usage_request() -> dict[str, Any]:
+    """A usage body: a JSON object (unknown fields are ignored with a warning, see usage.parse_usage)."""
+    return json_object(request_json(), optional=sorted(usage.FIELDS | {"id"}), name="usage report")
 
 
 @api.post("/file/<file_id>/usage")
 def report_usage(file_id: str) -> Response:
-    """Report where a file is used: {contact, types, web{page, pageName}, project, date}."""
+    """Report where a file is used (the Wagtail plugins' call)."""
     user = current_user()
     identifier = _int_id(file_id, "file id")
-    usage = state().add_usage(user, identifier, _usage_body())
-    return jsonify(usage_json(usage))
+    body = _usage_request()
+    if "id" in body:
+        warn("unknown-field", "id in the body of a per-file report is ignored; the path names the file", "inferred")
+    stored = state().add_usages(user, [identifier], usage.parse_usage(body, state().now()))
+    return jsonify(usage.usage_json(stored[0]))
+
+
+@api.post("/files/multiple/usages")
+def report_usages() -> Response:
+    """Report one usage for several files at once (docs; the WordPress plugin's call): the stored reports."""
+    user = current_user()
+    body = _usage_request()
+    ids = usage.parse_ids(body)
+    stored = state().add_usages(user, ids, usage.parse_usage(body, state().now()))
+    return jsonify([usage.usage_json(u) for u in stored])
 
 
 @api.get("/file/<file_id>/usage")
+@api.get("/files/<file_id>/usages")
 def list_usage(file_id: str) -> Response:
-    """Usages reported for a file (inferred companion of the POST)."""
+    """Usages reported for a file (inferred companion of the POSTs)."""
     user = current_user()
-    return jsonify([usage_json(u) for u in state().usages(user, _int_id(file_id, "file id"))])
+    return jsonify([usage.usage_json(u) for u in state().usages(user, _int_id(file_id, "file id"))])
+
+
+# -- downloads -------------------------------------------------------------------
+@api.get("/format")
+def download_formats() -> Response:
+    """Every download format (0 = the original)."""
+    current_user()
+    return jsonify([fmt.as_json() for fmt in FORMATS])
+
+
+@api.get("/files/<file_id>/downloads")
+def file_downloads(file_id: str) -> Response:
+    """The formats a file can be downloaded in, with the output size and the download URL ([] when unknown)."""
+    user = current_user()
+    identifier = _int_id(file_id, "file id")
+    found = state().download_formats(user, identifier) or []
+    base = base_url()
+    return jsonify([
+        {**fmt.as_json(), "width": width, "height": height, "url": f"{base}/1/files/{identifier}/downloads/{fmt.id}"}
+        for fmt, width, height in found
+    ])
+
+
+@api.get("/files/<file_id>/downloads/<format_id>")
+def download_file(file_id: str, format_id: str) -> Response:
+    """The file's bytes in a format: 0 the original, others converted with Pillow."""
+    user = current_user()
+    blob, filename, mimetype = state().download(user, _int_id(file_id, "file id"), _int_id(format_id, "format id"))
+    return send_file(blob.path, mimetype=mimetype, as_attachment=True, download_name=filename,
+                     conditional=True, etag=blob.md5)
 
 
 # -- folders -------------------------------------------------------------------
@@ -266,11 +247,12 @@ def folder_children(folder_id: str) -> Response:
 
 
 @api.get("/folders/<folder_id>/files")
+@api.get("/folder/<folder_id>/files")
 def folder_files(folder_id: str) -> Response:
     """Files in a folder (processed, type, page, per_page, fields); [] for unknown/unreadable folders."""
     user = current_user()
     folder = state().readable_folder(user, _int_id(folder_id, "folder id"))
-    processed, kinds = _bool_arg("processed"), _kinds_arg()
+    processed, kinds = query_flag("processed", None), _kinds_arg()
     if folder is None:
         return _file_page([])  # still validates fields/page/per_page
     return _file_page(state().files(user, folder_id=folder["id"], processed=processed, kinds=kinds))

@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from mockservers.core.errors import BadRequestError
+from mockservers.core.fidelity import warn
+from mockservers.mediaflow.probe import empty_facts
 from mockservers.mediaflow.state import MediaflowState
 
-# Every field a file object can carry, in output order. The seed documents id, name, filename,
-# type, width, height, hasPreview, icon, smallPreview, mediumPreview; the rest are inferred.
+# Every field a file object can carry, in output order: the full list a public client reads (FACTS).
 FILE_FIELDS = (
-    "id", "name", "filename", "description", "keywords", "type", "filesize", "width", "height",
-    "hasPreview", "icon", "smallPreview", "mediumPreview", "processed", "folderId", "uploaded", "uploadedBy",
+    "id", "name", "filename", "type", "filesize", "checksum", "width", "height", "length", "dpi", "rating",
+    "nrDownloads", "mark", "uploadedBy", "uploaded", "addedToFolder", "photographer", "description", "instructions",
+    "iccprofile", "geodata", "processed", "hasPreview", "hasVersions", "hasHistory", "locked", "icon", "previews",
+    "smallPreview", "mediumPreview", "thumbPreview", "comment",
 )
+# Docs: "by default, only a few selected fields are included". Chosen: the fields both documented
+# examples (the support article's latest-files call, the docs guide's folder-files call) ask for.
+DEFAULT_FIELDS = ("id", "name", "filename", "filesize", "type", "smallPreview")
 _BY_LOWER = {name.lower(): name for name in FILE_FIELDS}
+# Preview renditions: (name in `previews`, path segment on the preview host, bounding box in px).
+RENDITIONS = (("small", "info", 200), ("medium", "skiss", 600), ("thumb", "thumb", 100))
 
 
 def iso_time(epoch: float) -> str:
@@ -23,44 +30,73 @@ def iso_time(epoch: float) -> str:
 
 
 def parse_fields(raw: str | None) -> tuple[str, ...]:
-    """The ``fields`` parameter: comma list (matched case-insensitively) or ``any``; ``id`` always included."""
-    if raw is None or raw.strip().lower() in ("", "any"):
-        return FILE_FIELDS
+    """The ``fields`` parameter: lower-case names (docs) or ``any``; ``id`` always included.
+
+    A name in another case is matched anyway and an unknown name is ignored, each with a fidelity warning.
+    """
+    if raw is None or raw.strip() == "":
+        return DEFAULT_FIELDS
     wanted = {"id"}
     for part in raw.split(","):
-        name = part.strip().lower()
+        name = part.strip()
         if not name:
             continue
-        if name == "any":
+        if name.lower() in ("any", "all"):
+            if name.lower() == "all":
+                warn("fields-all", "fields=all (used in a docs example) is read as fields=any", "doc")
             return FILE_FIELDS
-        if name not in _BY_LOWER:
-            raise BadRequestError(f"unknown field {part.strip()!r} in fields; known: {', '.join(FILE_FIELDS)} or any", "fields")
-        wanted.add(_BY_LOWER[name])
+        if name.lower() not in _BY_LOWER:
+            warn("unknown-field", f"fields names {name!r}, which the emulator does not know; it is left out", "doc")
+            continue
+        if name != name.lower():
+            warn("field-case", f"fields names {name!r}; the docs say field names are lower case", "doc")
+        wanted.add(_BY_LOWER[name.lower()])
     return tuple(f for f in FILE_FIELDS if f in wanted)
+
+
+def _preview_url(base: str, segment: str, preview_id: str) -> str:
+    return f"{base}/inviewer/{segment}/{preview_id[:2]}/{preview_id}.jpg"
 
 
 def file_json(record: dict[str, Any], base: str, fields: tuple[str, ...] = FILE_FIELDS) -> dict[str, Any]:
     """One file object with the selected fields."""
     preview_id = record["previewId"]
     has_preview = bool(record["hasPreview"])
+    facts = record.get("facts") or empty_facts()
+    urls = {name: _preview_url(base, segment, preview_id) if has_preview else None for name, segment, _ in RENDITIONS}
     values = {
         "id": record["id"],
         "name": record["name"],
         "filename": record["filename"],
-        "description": record["description"],
-        "keywords": list(record["keywords"]),
         "type": dict(record["type"]),
         "filesize": record["filesize"],
+        "checksum": record.get("checksum"),
         "width": record["width"],
         "height": record["height"],
-        "hasPreview": has_preview,
-        "icon": f"{base}/images/icon{record['type']['id']}.gif",
-        "smallPreview": f"{base}/inviewer/info/{preview_id[:2]}/{preview_id}.jpg" if has_preview else None,
-        "mediumPreview": f"{base}/inviewer/skiss/{preview_id[:2]}/{preview_id}.jpg" if has_preview else None,
-        "processed": bool(record["processed"]),
-        "folderId": record["folderId"],
-        "uploaded": iso_time(record["uploaded"]),
+        "length": facts["length"],
+        "dpi": facts["dpi"],
+        "rating": record.get("rating", 0),
+        "nrDownloads": record.get("nrDownloads", 0),
+        "mark": record.get("mark", 0),
         "uploadedBy": record["uploadedBy"],
+        "uploaded": iso_time(record["uploaded"]),
+        "addedToFolder": iso_time(record.get("addedToFolder", record["uploaded"])),
+        "photographer": facts["photographer"],
+        "description": record["description"],
+        "instructions": record.get("instructions", ""),
+        "iccprofile": facts["iccprofile"],
+        "geodata": dict(facts["geodata"]) if facts["geodata"] else None,
+        "processed": bool(record["processed"]),
+        "hasPreview": has_preview,
+        "hasVersions": False,
+        "hasHistory": False,
+        "locked": False,
+        "icon": f"{base}/images/icon{record['type']['id']}.gif",
+        "previews": [{"name": name, "size": size, "url": urls[name]} for name, _, size in RENDITIONS] if has_preview else [],
+        "smallPreview": urls["small"],
+        "mediumPreview": urls["medium"],
+        "thumbPreview": urls["thumb"],
+        "comment": record.get("comment", ""),
     }
     return {name: values[name] for name in fields}
 
@@ -70,24 +106,10 @@ def folder_json(state: MediaflowState, user: dict[str, Any], folder: dict[str, A
     return {
         "id": folder["id"],
         "name": folder["name"],
-        "type": "folder",
+        "type": 0,
         "depth": folder["depth"],
         "archived": folder["archived"],
-        "parent": folder["parent"],
+        "parent": folder["parent"] or None,
         "hasChildren": state.has_children(user, folder),
         "separator": folder["separator"],
-    }
-
-
-def usage_json(usage: dict[str, Any]) -> dict[str, Any]:
-    """A usage report as stored."""
-    return {
-        "id": usage["id"],
-        "fileId": usage["fileId"],
-        "contact": usage.get("contact"),
-        "types": list(usage["types"]),
-        "web": dict(usage["web"]) if usage.get("web") else None,
-        "project": usage.get("project"),
-        "date": usage["date"],
-        "created": iso_time(usage["created"]),
     }

@@ -6,17 +6,22 @@ from typing import Any
 
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.errors import ApiError, BadRequestError, NotFoundError
+from mockservers.core.jobs import Job
 from mockservers.core.media import NotMediaError, probe_visual_size, render_preview_jpeg
 from mockservers.core.state import BaseState
-from mockservers.mediaflow import tokens, world
+from mockservers.mediaflow import downloads, tokens, world
+from mockservers.mediaflow.downloads import Format
 from mockservers.mediaflow.errors import UPLOAD_FORBIDDEN
 from mockservers.mediaflow.filetypes import type_for
+from mockservers.mediaflow.probe import empty_facts, probe_facts
 
 UPLOAD_URL_LIFETIME = 600  # seed: "expiresIn": 600, "uploadURL fungerar i 10 min"
 # Preview renditions: the seed's smallPreview is an ".../info/..." URL, mediumPreview ".../skiss/..."
 # (Swedish "sketch"); their pixel sizes are not documented (inferred: 200 and 600 px boxes).
-PREVIEW_SIZES = {"info": 200, "skiss": 600}
+PREVIEW_SIZES = {"info": 200, "skiss": 600, "thumb": 100}  # thumbPreview (FACTS): inferred path and size
 MAX_FILESIZE = 50 * 1024**3  # inferred upper bound for an announced upload
+GRANT_TYPES = ("refresh_token", "password", "authorization_code")  # FACTS (docs)
+AUTH_CODE_LIFETIME = 600  # inferred: authorization codes are short-lived and used once
 TOKEN_SCOPES = ["2", "9"]  # the seed's token carries numeric scopes; their meaning is not documented
 
 
@@ -24,7 +29,7 @@ class MediaflowState(BaseState):
     """All Mediaflow data of one emulator instance (one customer and its users)."""
 
     provider = "mediaflow"
-    tables = ("customers", "users", "folders", "files", "previews", "uploads", "usages")
+    tables = ("customers", "users", "folders", "files", "previews", "uploads", "usages", "codes")
 
     # -- world -----------------------------------------------------------------
     def default_world(self) -> dict[str, Any]:
@@ -42,8 +47,8 @@ class MediaflowState(BaseState):
             if self.ctx.blobs.get(key) is None:
                 self.ctx.blobs.put_file(world.sample_path(key.split(":", 1)[1]), key=key)
         for record in self.db["files"].values():
-            if not record["processed"] and record["processAt"] is not None:
-                self._schedule_processing(record["id"], record["processAt"])
+            if not record["processed"] and record.get("job") is not None:
+                self._schedule_processing(record["id"], Job.from_dict(record["job"]))
 
     def credentials(self) -> dict[str, Any]:
         """API keys of the demo user, plus folders it may and may not upload to."""
@@ -56,6 +61,8 @@ class MediaflowState(BaseState):
             "client_id": customer["client_id"],
             "client_secret": customer["client_secret"],
             "refresh_token": demo["refresh_token"],
+            "username": demo["username"],
+            "password": demo["password"],
             "user_id": demo["id"],
             "customer_id": customer["id"],
             "upload_folder_id": upload["id"] if upload else None,
@@ -85,30 +92,88 @@ class MediaflowState(BaseState):
 
     # -- OAuth2 ----------------------------------------------------------------
     def issue_token(self, params: dict[str, str]) -> dict[str, Any]:
-        """grant_type=refresh_token with client_id, client_secret, refresh_token -> access token."""
+        """The token endpoint: grant_type refresh_token, password or authorization_code -> access token."""
         grant_type = params.get("grant_type")
         if not grant_type:
-            raise BadRequestError("grant_type is required; use grant_type=refresh_token", "grant_type")
+            raise BadRequestError(f"grant_type is required; one of {', '.join(GRANT_TYPES)}", "grant_type")
+        if grant_type not in GRANT_TYPES:
+            raise BadRequestError(f"unsupported grant_type {grant_type!r}; supported: {', '.join(GRANT_TYPES)}", "grant_type")
+        needed = {"refresh_token": ("refresh_token",), "password": ("username", "password"), "authorization_code": ("code",)}
+        for name in ("client_id", "client_secret", *needed[grant_type]):
+            if not params.get(name):
+                raise BadRequestError(f"{name} is required", name)
+        customer = self._client(params["client_id"], params["client_secret"])
+        with self.lock:
+            if grant_type == "refresh_token":
+                user = next(
+                    (u for u in self.db["users"].values()
+                     if u["customerId"] == customer["id"] and u["refresh_token"] == params["refresh_token"]),
+                    None,
+                )
+                if user is None:
+                    raise tokens.unauthorized(f"the refresh_token is not valid for client_id {customer['client_id']!r}")
+            elif grant_type == "password":
+                user = self._login(customer, params["username"], params["password"])
+            else:
+                user = self._redeem_code(customer, params["code"], params.get("redirect_uri"))
+        answer: dict[str, Any] = {
+            "access_token": self.mint_token(user["id"]), "token_type": "Bearer", "expires_in": tokens.TOKEN_LIFETIME_SECONDS,
+        }
         if grant_type != "refresh_token":
-            raise BadRequestError(
-                f"unsupported grant_type {grant_type!r}; only grant_type=refresh_token is supported", "grant_type"
-            )
-        for name in ("client_id", "client_secret", "refresh_token"):
+            # A login hands the client the refresh token it keeps (docs); a refresh does not rotate it.
+            answer["refresh_token"] = user["refresh_token"]
+        return answer
+
+    def _client(self, client_id: str, client_secret: str) -> dict[str, Any]:
+        customer = next((c for c in self.db["customers"].values() if c["client_id"] == client_id), None)
+        if customer is None:
+            raise tokens.unauthorized(f"unknown client_id {client_id!r}")
+        if client_secret != customer["client_secret"]:
+            raise tokens.unauthorized(f"wrong client_secret for client_id {customer['client_id']!r}")
+        return customer
+
+    def _login(self, customer: dict[str, Any], username: str, password: str) -> dict[str, Any]:
+        """The customer's user with this username (case-insensitive) and password; 401 otherwise."""
+        user = next(
+            (u for u in self.db["users"].values()
+             if u["customerId"] == customer["id"] and u["username"].lower() == username.strip().lower()),
+            None,
+        )
+        if user is None or user["password"] != password:
+            raise tokens.unauthorized(f"wrong username or password for client_id {customer['client_id']!r}")
+        return user
+
+    def authorize(self, params: dict[str, str]) -> str:
+        """The authorize step, approved at once: a one-time code for the named (or the demo) user."""
+        if params.get("response_type", "code") != "code":
+            raise BadRequestError(f"unsupported response_type {params['response_type']!r}; use response_type=code", "response_type")
+        for name in ("client_id", "redirect_uri"):
             if not params.get(name):
                 raise BadRequestError(f"{name} is required", name)
         customer = next((c for c in self.db["customers"].values() if c["client_id"] == params["client_id"]), None)
         if customer is None:
             raise tokens.unauthorized(f"unknown client_id {params['client_id']!r}")
-        if params["client_secret"] != customer["client_secret"]:
-            raise tokens.unauthorized(f"wrong client_secret for client_id {customer['client_id']!r}")
-        user = next(
-            (u for u in self.db["users"].values()
-             if u["customerId"] == customer["id"] and u["refresh_token"] == params["refresh_token"]),
-            None,
-        )
-        if user is None:
-            raise tokens.unauthorized(f"the refresh_token is not valid for client_id {customer['client_id']!r}")
-        return {"access_token": self.mint_token(user["id"]), "token_type": "Bearer", "expires_in": tokens.TOKEN_LIFETIME_SECONDS}
+        with self.lock:
+            if params.get("username"):
+                user = self._login(customer, params["username"], params.get("password", ""))
+            else:
+                user = next(u for u in self.db["users"].values() if u["customerId"] == customer["id"])
+            code = self.ids.hex(16)
+            self.db["codes"][code] = {
+                "userId": user["id"], "customerId": customer["id"], "redirect_uri": params["redirect_uri"],
+                "expires": self.now() + AUTH_CODE_LIFETIME,
+            }
+            return code
+
+    def _redeem_code(self, customer: dict[str, Any], code: str, redirect_uri: str | None) -> dict[str, Any]:
+        grant = self.db["codes"].pop(code, None)
+        if grant is None or grant["customerId"] != customer["id"]:
+            raise BadRequestError("the authorization code is not valid (unknown, already used, or another client's)", "code")
+        if self.now() >= grant["expires"]:
+            raise BadRequestError(f"the authorization code expired (it works for {AUTH_CODE_LIFETIME} s)", "code")
+        if redirect_uri is not None and redirect_uri != grant["redirect_uri"]:
+            raise BadRequestError("redirect_uri does not match the one of the authorize step", "redirect_uri")
+        return self.db["users"][str(grant["userId"])]
 
     def mint_token(self, user_id: int, lifetime: float = tokens.TOKEN_LIFETIME_SECONDS, **claims: Any) -> str:
         """Sign an access token for a user (tests may override claims or the lifetime)."""
@@ -183,17 +248,23 @@ class MediaflowState(BaseState):
             return None
         return record
 
-    def add_usage(self, user: dict[str, Any], file_id: int, usage: dict[str, Any]) -> dict[str, Any]:
-        """Record where a file is used."""
+    def add_usages(self, user: dict[str, Any], file_ids: list[int], usage: dict[str, Any]) -> list[dict[str, Any]]:
+        """Record one usage for each file; all or nothing (404 naming the first unknown or unreadable file)."""
         with self.lock:
-            record = self.file(user, file_id)
-            if record is None:
-                raise NotFoundError(f"file {file_id} not found")
+            records = []
+            for file_id in file_ids:
+                record = self.file(user, file_id)
+                if record is None:
+                    raise NotFoundError(f"file {file_id} not found")
+                records.append(record)
             meta = self.db["meta"]
-            usage_id = meta["next_usage_id"]  # type: ignore[index]
-            meta["next_usage_id"] = usage_id + 1  # type: ignore[index]
-            stored = {"id": usage_id, "fileId": record["id"], "userId": user["id"], "created": self.now(), **usage}
-            self.db["usages"][str(usage_id)] = stored
+            stored = []
+            for record in records:
+                usage_id = meta["next_usage_id"]  # type: ignore[index]
+                meta["next_usage_id"] = usage_id + 1  # type: ignore[index]
+                entry = {"id": usage_id, "fileId": record["id"], "userId": user["id"], "created": self.now(), **usage}
+                self.db["usages"][str(usage_id)] = entry
+                stored.append(entry)
             return stored
 
     def usages(self, user: dict[str, Any], file_id: int) -> list[dict[str, Any]]:
@@ -256,18 +327,21 @@ class MediaflowState(BaseState):
                 "id": file_id, "folderId": slot["folderId"], "name": stem, "filename": filename,
                 "description": "", "keywords": [], "type": type_for(filename), "filesize": blob.size,
                 "uploaded": now, "uploadedBy": slot["userId"], "blobKey": blob.key, "processed": False,
-                "processAt": now + self._setting("process_seconds", 3.0), "width": None, "height": None,
+                "job": Job(started_at=now, duration=self._setting("process_seconds", 3.0), initial_fraction=0.0).to_dict(),
+                "width": None, "height": None,
                 "previewId": world.preview_id(self), "hasPreview": False, "previews": {},
+                "checksum": blob.md5, "facts": empty_facts(), "nrDownloads": 0,
             }
             self.db["files"][str(file_id)] = record
             self.db["previews"][record["previewId"]] = {"fileId": file_id}
             slot["fileId"] = file_id
-            self._schedule_processing(file_id, record["processAt"])
+            self._schedule_processing(file_id, Job.from_dict(record["job"]))
             return record
 
     # -- processing ----------------------------------------------------------------
-    def _schedule_processing(self, file_id: int, at: float) -> None:
-        self.ctx.scheduler.schedule(at, lambda: self._process(file_id))
+    def _schedule_processing(self, file_id: int, job: Job) -> None:
+        """Processing is a clock-driven job (core.jobs); its on-done hook does the work."""
+        self.ctx.scheduler.schedule_job(job, lambda _view: self._process(file_id))
 
     def _process(self, file_id: int) -> None:
         """Read the real geometry and render both previews; the file becomes processed."""
@@ -285,8 +359,10 @@ class MediaflowState(BaseState):
                         previews[rendition] = self._store_preview(record, rendition, blob.path, size)
                 except NotMediaError:
                     dims = None
+            facts = probe_facts(blob.path, record["type"]["type"]) if blob is not None else empty_facts()
             # One update at the end: readers never see a half-processed file.
             record.update({
+                "facts": facts,
                 "previews": previews if dims else {},
                 "width": dims[0] if dims else None,
                 "height": dims[1] if dims else None,
@@ -313,6 +389,43 @@ class MediaflowState(BaseState):
             blob = self.ctx.blobs.get(key)
         assert blob is not None
         return blob
+
+    # -- downloads -------------------------------------------------------------------
+    def download_formats(self, user: dict[str, Any], file_id: int) -> list[tuple[Format, int | None, int | None]] | None:
+        """(format, width, height) of each format the file can be downloaded in; None for an unknown file."""
+        record = self.file(user, file_id)
+        if record is None:
+            return None
+        kind, width, height = record["type"]["type"], record["width"], record["height"]
+        found: list[tuple[Format, int | None, int | None]] = []
+        for fmt in downloads.FORMATS:
+            if downloads.applies(fmt, kind, width, height):
+                size = downloads.output_size(fmt, width, height) if width and height else (width, height)
+                found.append((fmt, *size))
+        return found
+
+    def download(self, user: dict[str, Any], file_id: int, format_id: int) -> tuple[BlobInfo, str, str | None]:
+        """(blob, file name, mimetype or None) of a file in a format; counts the download (nrDownloads)."""
+        with self.lock:
+            record = self.file(user, file_id)
+            if record is None:
+                raise NotFoundError(f"file {file_id} not found")
+            fmt = downloads.BY_ID.get(format_id)
+            if fmt is None:
+                raise NotFoundError(f"format {format_id} not found; GET /1/format lists them")
+            if not downloads.applies(fmt, record["type"]["type"], record["width"], record["height"]):
+                raise NotFoundError(f"format {format_id} is not available for file {file_id}; only the original (0) is")
+            source = self.ctx.blobs.get(record["blobKey"])
+            if source is None:
+                raise NotFoundError("the file's media is no longer stored")
+            if fmt.id == downloads.ORIGINAL:
+                blob, filename, mimetype = source, record["filename"], None
+            else:
+                key = f"mediaflow-download:{record['id']}:{fmt.id}"
+                blob = self.ctx.blobs.get(key) or self.ctx.blobs.put_bytes(downloads.convert(source.path, fmt), key=key)
+                filename, mimetype = f"{record['name']}.{fmt.extension}", downloads.MIME[fmt.extension or ""]
+            record["nrDownloads"] = record.get("nrDownloads", 0) + 1
+            return blob, filename, mimetype
 
 
 def check_filesize(value: Any) -> int:

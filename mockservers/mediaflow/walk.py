@@ -43,8 +43,14 @@ def walk(w: Walk) -> None:
     """Token (and its errors), files, folders, usage, then an upload and its processing."""
     creds = w.credentials
     w.call("GET", "/1/oauth2/token", expect=401, why="wrong client_secret", params=token_params(creds, client_secret="wrong"))
-    w.call("GET", "/1/oauth2/token", expect=400, why="wrong grant_type", params=token_params(creds, grant_type="password"))
+    w.call("GET", "/1/oauth2/token", expect=400, why="wrong grant_type", params=token_params(creds, grant_type="client_credentials"))
     w.call("POST", "/1/oauth2/token", why="token by form post", data=token_params(creds))
+    if creds.get("username") and creds.get("password"):
+        w.call("POST", "/1/oauth2/token", why="password grant, client credentials in HTTP Basic",
+               auth=(creds["client_id"], creds["client_secret"]),
+               data={"grant_type": "password", "username": creds["username"], "password": creds["password"]})
+    w.call("GET", "/1/oauth2/authorize", expect=302, why="authorize step (approved without a browser)", allow_redirects=False,
+           params={"response_type": "code", "client_id": creds["client_id"], "redirect_uri": "https://example.com/cb"})
     answer = w.call("GET", "/1/oauth2/token", why="token (the seed's call)", params=token_params(creds))
     if answer is None or answer.status_code != 200:
         return
@@ -52,7 +58,8 @@ def walk(w: Walk) -> None:
     w.call("GET", "/1/folders", expect=401, why="a token that is not a JWT", headers={"Authorization": "Bearer nope"})
     latest = w.call("GET", "/1/file/latest", why="latest four images (the seed's fields)",
                     params={"processed": "true", "page": "1", "per_page": "4", "type": "image", "fields": SEED_FIELDS})
-    w.call("GET", "/1/file/latest", expect=400, why="unknown field", params={"fields": "id,nope"})
+    w.call("GET", "/1/file/latest", why="an unknown field is left out", params={"fields": "id,nope", "per_page": "1"})
+    w.call("GET", "/1/format", why="download formats")
     files = latest.json() if latest is not None and latest.status_code == 200 else []
     if files:
         first = files[0]
@@ -60,7 +67,14 @@ def walk(w: Walk) -> None:
         if first.get("smallPreview"):
             w.call("GET", first["smallPreview"], why="small preview")
         w.call("GET", first["icon"], why="type icon")
+        w.call("GET", f"/1/file/{first['id']}", why="every field", params={"fields": "any"})
+        w.call("GET", f"/1/files/{first['id']}/downloads", why="a file's download formats")
+        w.call("GET", f"/1/files/{first['id']}/downloads/0", why="the original bytes")
         w.call("GET", f"/1/file/{first['id']}/usage", why="usages of a file")
+        w.call("GET", f"/1/files/{first['id']}/usages", why="usages of a file (plural path)")
+        w.call("POST", "/1/files/multiple/usages", writes=True, why="report a usage of several files",
+               json={"id": [first["id"]], "types": ["web"], "amount": 1, "removed": False, "date": "2026-01-05 10:00:00",
+                     "web": {"page": "https://example.com/", "pageName": "Check"}})
         w.call("POST", f"/1/file/{first['id']}/usage", writes=True, why="report a usage",
                json={"contact": "contracts check", "types": ["web"], "web": {"page": "https://example.com/", "pageName": "Check"}})
     w.call("GET", "/1/file/1", why="an unknown file is []")
@@ -72,6 +86,8 @@ def walk(w: Walk) -> None:
         w.call("GET", f"/1/folders/{folders[0]['id']}", why="one folder")
         w.call("GET", f"/1/folders/{folders[0]['id']}/children", why="child folders")
         w.call("GET", f"/1/folders/{folders[0]['id']}/files", why="files of a folder", params={"per_page": "5"})
+        w.call("GET", f"/1/folder/{folders[0]['id']}/files", why="files of a folder (the docs guide's path)",
+               params={"per_page": "5", "type": "any"})
     _upload_walk(w)
 
 
@@ -101,7 +117,7 @@ def _upload_walk(w: Walk) -> None:
     file_id = stored.json()["id"]
 
     def processed() -> bool:
-        answer = w.session.get(w.url(f"/1/file/{file_id}"), timeout=w.timeout)
+        answer = w.session.get(w.url(f"/1/file/{file_id}"), params={"fields": "processed"}, timeout=w.timeout)
         return answer.status_code == 200 and bool(answer.json()) and answer.json()[0].get("processed") is True
 
     if not w.wait_until(processed, seconds=60):

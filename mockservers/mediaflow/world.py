@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import string
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from faker import Faker
 
@@ -14,10 +15,9 @@ from mockservers.core.clock import parse_iso8601
 from mockservers.core.media import probe_visual_size
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.safepaths import fixture_file
+from mockservers.core.state import BaseState
 from mockservers.mediaflow.filetypes import type_for
-
-if TYPE_CHECKING:
-    from mockservers.mediaflow.state import MediaflowState
+from mockservers.mediaflow.probe import empty_facts, probe_facts
 
 RIGHTS = ("read", "upload")
 # Kinds whose geometry is read and previews rendered; documents get neither (inferred).
@@ -60,13 +60,20 @@ def sample_facts(sample: str) -> tuple[int, tuple[int, int] | None]:
     return path.stat().st_size, probe_visual_size(path)
 
 
-def preview_id(state: MediaflowState) -> str:
+@cache
+def sample_details(sample: str, kind: str) -> tuple[str, dict[str, Any]]:
+    """(md5 hex digest, Mediaflow's probed facts) of a sample, read from the real file."""
+    path = sample_path(sample)
+    return hashlib.md5(path.read_bytes()).hexdigest(), probe_facts(str(path), kind)
+
+
+def preview_id(state: BaseState) -> str:
     """A preview id shaped like the seed's (``54ATNEZ6I4``: ten upper-case letters and digits)."""
     rng = state.ids.random
     return "".join(rng.choice(_PREVIEW_ALPHABET) for _ in range(10))
 
 
-def build(state: MediaflowState) -> None:
+def build(state: BaseState) -> None:
     """Fill ``state.db`` from ``state.world`` and ``state.seed`` (deterministically)."""
     world = state.world
     faker = Faker("sv_SE")
@@ -75,8 +82,31 @@ def build(state: MediaflowState) -> None:
     rng = state.ids.random
     meta: dict[str, Any] = {"epoch": epoch, "next_folder_id": 84200 + rng.randrange(50), "next_usage_id": 1}
     state.db["meta"] = meta
-    spec = world["customer"]
+    folder_keys: dict[str, int] = {}
+    meta["folder_keys"] = folder_keys
+    customer_id = _add_customer(state, faker, world["customer"])
+    user_ids = _add_users(state, faker, customer_id, world.get("users", []))
+    if "demo" not in user_ids:
+        raise ValueError("the world needs a user with key 'demo'")
+    pending: list[tuple[int, str, int]] = []  # (folder id, kind, count) of files to generate
+    for folder in world.get("folders", []):
+        _add_folder(state, faker, folder, None, 0, customer_id, user_ids, pending)
+    _generate_files(state, faker, epoch, pending, user_ids, int(world.get("unprocessed_files", 0)))
+    # Further customers (tenancy is per customer): built after the first, so its ids do not move.
+    for spec in world.get("other_customers", []):
+        other_id = _add_customer(state, faker, spec)
+        other_users = _add_users(state, faker, other_id, spec.get("users", []))
+        other_pending: list[tuple[int, str, int]] = []
+        for folder in spec.get("folders", []):
+            _add_folder(state, faker, folder, None, 0, other_id, other_users, other_pending)
+        _generate_files(state, faker, epoch, other_pending, other_users, 0, start=state.db["meta"]["next_file_id"])
+
+
+def _add_customer(state: BaseState, faker: Faker, spec: dict[str, Any]) -> int:
+    rng = state.ids.random
     customer_id = int(spec.get("id", 400 + rng.randrange(100)))
+    if str(customer_id) in state.db["customers"]:
+        raise ValueError(f"customer id {customer_id} appears twice in the world")
     state.db["customers"][str(customer_id)] = {
         "id": customer_id,
         "name": spec.get("name") or faker.company(),
@@ -85,9 +115,15 @@ def build(state: MediaflowState) -> None:
         "client_secret": spec["client_secret"],
         "token_secret": state.ids.hex(32),
     }
+    return customer_id
+
+
+def _add_users(state: BaseState, faker: Faker, customer_id: int, users: list[dict[str, Any]]) -> dict[str, int]:
     user_ids: dict[str, int] = {}
-    for index, user in enumerate(world.get("users", [])):
-        user_id = int(user.get("id", 5000 + index))
+    for index, user in enumerate(users):
+        user_id = int(user.get("id", 5000 + len(state.db["users"]) + index))
+        if str(user_id) in state.db["users"] or any(u["key"] == user["key"] for u in state.db["users"].values()):
+            raise ValueError(f"user {user['key']!r} (id {user_id}) appears twice in the world")
         user_ids[user["key"]] = user_id
         state.db["users"][str(user_id)] = {
             "id": user_id,
@@ -96,51 +132,51 @@ def build(state: MediaflowState) -> None:
             "name": user.get("name") or faker.name(),
             "email": user.get("email") or faker.email(),
             "refresh_token": user["refresh_token"],
+            "username": user.get("username") or user.get("email") or f"{user['key']}@mediaflow.example",
+            "password": user.get("password", f"{user['key']}-password"),
         }
-    if "demo" not in user_ids:
-        raise ValueError("the world needs a user with key 'demo'")
-    pending: list[tuple[int, str, int]] = []  # (folder id, kind, count) of files to generate
-    folder_keys: dict[str, int] = {}
+    return user_ids
 
-    def add_folder(folder: dict[str, Any], parent: dict[str, Any] | None, depth: int) -> None:
-        folder_id = meta["next_folder_id"]
-        meta["next_folder_id"] += 1 + rng.randrange(7)
-        inherited = dict(parent["rights"]) if parent else {}
-        for key, right in (folder.get("rights") or {}).items():
-            if key not in user_ids or right not in (*RIGHTS, None, "none"):
-                raise ValueError(f"folder {folder.get('key')!r}: bad right {key!r}: {right!r}")
-            inherited[str(user_ids[key])] = right if right in RIGHTS else None
-        record = {
-            "id": folder_id,
-            "key": folder.get("key", str(folder_id)),
-            "customerId": customer_id,
-            "name": folder.get("name") or faker.word().capitalize(),
-            "parent": parent["id"] if parent else 0,
-            "depth": depth,
-            "archived": bool(folder.get("archived", parent["archived"] if parent else False)),
-            "separator": bool(folder.get("separator", False)),
-            "position": len(state.db["folders"]),
-            "rights": {uid: r for uid, r in inherited.items() if r},
-        }
-        state.db["folders"][str(folder_id)] = record
-        folder_keys[record["key"]] = folder_id
-        pending.append((folder_id, folder.get("kind", "image"), int(folder.get("files", 0))))
-        for child in folder.get("children", []):
-            add_folder(child, record, depth + 1)
 
-    for folder in world.get("folders", []):
-        add_folder(folder, None, 0)
-    meta["folder_keys"] = folder_keys
-    _generate_files(state, faker, epoch, pending, user_ids, int(world.get("unprocessed_files", 0)))
+def _add_folder(
+    state: BaseState, faker: Faker, folder: dict[str, Any], parent: dict[str, Any] | None, depth: int,
+    customer_id: int, user_ids: dict[str, int], pending: list[tuple[int, str, int]],
+) -> None:
+    meta = state.db["meta"]
+    folder_id = meta["next_folder_id"]
+    meta["next_folder_id"] += 1 + state.ids.random.randrange(7)
+    inherited = dict(parent["rights"]) if parent else {}
+    for key, right in (folder.get("rights") or {}).items():
+        if key not in user_ids or right not in (*RIGHTS, None, "none"):
+            raise ValueError(f"folder {folder.get('key')!r}: bad right {key!r}: {right!r}")
+        inherited[str(user_ids[key])] = right if right in RIGHTS else None
+    record = {
+        "id": folder_id,
+        "key": folder.get("key", str(folder_id)),
+        "customerId": customer_id,
+        "name": folder.get("name") or faker.word().capitalize(),
+        "parent": parent["id"] if parent else 0,
+        "depth": depth,
+        "archived": bool(folder.get("archived", parent["archived"] if parent else False)),
+        "separator": bool(folder.get("separator", False)),
+        "position": len(state.db["folders"]),
+        "rights": {uid: r for uid, r in inherited.items() if r},
+    }
+    state.db["folders"][str(folder_id)] = record
+    meta["folder_keys"][record["key"]] = folder_id
+    pending.append((folder_id, folder.get("kind", "image"), int(folder.get("files", 0))))
+    for child in folder.get("children", []):
+        _add_folder(state, faker, child, record, depth + 1, customer_id, user_ids, pending)
 
 
 def _generate_files(
-    state: MediaflowState,
+    state: BaseState,
     faker: Faker,
     epoch: float,
     pending: list[tuple[int, str, int]],
     user_ids: dict[str, int],
     unprocessed: int,
+    start: int | None = None,
 ) -> None:
     rng = state.ids.random
     uploaders = sorted(user_ids.values())
@@ -170,7 +206,7 @@ def _generate_files(
             })
     # Ids grow with upload time, as the seed's latest files (id 539420) suggest.
     drafts.sort(key=lambda d: d["uploaded"])
-    next_id = 539000 - len(drafts) + rng.randrange(100)
+    next_id = 539000 - len(drafts) + rng.randrange(100) if start is None else start
     for index, draft in enumerate(drafts):
         next_id += 1 + rng.randrange(3)
         size, dims = sample_facts(draft["sample"])
@@ -179,6 +215,7 @@ def _generate_files(
         if file_type["type"] not in PICTURE_KINDS:
             dims = None
         stuck = index >= len(drafts) - unprocessed
+        checksum, facts = sample_details(draft["sample"], file_type["type"])
         record = {
             "id": next_id,
             "folderId": draft["folderId"],
@@ -193,12 +230,15 @@ def _generate_files(
             "blobKey": f"fixture:{draft['sample']}",
             # The newest few are still "being processed" in the seed world (they never finish).
             "processed": not stuck,
-            "processAt": None,
+            "job": None,
             "width": dims[0] if dims and not stuck else None,
             "height": dims[1] if dims and not stuck else None,
             "previewId": preview_id(state),
             "hasPreview": bool(dims) and not stuck,
             "previews": {},
+            "checksum": checksum,
+            "facts": facts if not stuck else empty_facts(),
+            "nrDownloads": 0,
         }
         state.db["files"][str(next_id)] = record
         state.db["previews"][record["previewId"]] = {"fileId": next_id}

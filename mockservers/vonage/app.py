@@ -31,8 +31,9 @@ PROVIDER = Provider(
     settings_class=VonageSettings,
     # max_upload_bytes: Vonage documents no limit; 100 MiB is this emulator's (inferred, see docs/vonage.md).
     default_settings={"max_upload_bytes": 100 * 1024 * 1024, "url_fetch_timeout": 5.0},
-    # The seeds' host, and Vonage's newer one: both serve /v3/media at the root.
-    hosts={"api.nexmo.com": "", "api.vonage.com": ""},
+    # The seeds' host, Vonage's newer one, and the regional hosts other Vonage APIs hand out media URLs on
+    # (api-us.nexmo.com, api-eu.nexmo.com, api-ap.nexmo.com, ...; e.g. the Messages API's inbound media).
+    hosts={"api.nexmo.com": "", "api.vonage.com": "", "api-*.nexmo.com": "", "api-*.vonage.com": ""},
 )
 
 

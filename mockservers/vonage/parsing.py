@@ -5,37 +5,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mockservers.core import fidelity
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError
 from mockservers.core.safejson import safe_loads
+from mockservers.core.views import flag
 from mockservers.vonage.errors import vonage_error
 from mockservers.vonage.state import EDITABLE, READ_ONLY
 
 MAX_PAGE_SIZE = 1000
 MAX_PAGE_INDEX = 1_000_000
+# The Node SDK types these as ``string | null`` and its fixtures answer null; its update sends back what it read.
+NULLABLE = ("metadata_primary", "metadata_secondary", "title", "description")
 STRING_LIMITS = {"metadata_primary": 1024, "metadata_secondary": 1024, "title": 1024, "description": 10_000, "mime_type": 255}
 _MIME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$")
-_TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no")
 
 
 def bad(detail: str, field: str | None = None, code: str = "invalid-params") -> ApiError:
     """A 400 in Vonage's shape."""
     return vonage_error(400, code, detail, field)
-
-
-def integer_param(args: Any, name: str, default: int, low: int, high: int | None = None) -> int:
-    """A non-negative integer query parameter within bounds."""
-    raw = args.get(name)
-    if raw is None or raw == "":
-        return default
-    text = raw.strip()
-    if not re.fullmatch(r"-?\d+", text):
-        raise bad(f"{name} must be an integer; got {raw!r}", name)
-    value = int(text)
-    if value < low or (high is not None and value > high):
-        limit = f"between {low} and {high}" if high is not None else f"at least {low}"
-        raise bad(f"{name} must be {limit}; got {value}", name)
-    return value
 
 
 def order_param(args: Any) -> bool:
@@ -74,10 +62,24 @@ def changes(data: dict[str, Any], from_form: bool, ignore: tuple[str, ...] = ())
     """Editable media fields with checked types; form values arrive as strings, JSON values typed.
 
     The spec's read-only fields are ignored (a client may PUT back an item it fetched); anything else is a 400.
+    ``null`` clears a nullable field (Node SDK); a null ``mime_type`` keeps the current one.
     """
     found: dict[str, Any] = {}
     for name, value in data.items():
+        if name == "store_meta_params":
+            fidelity.warn(
+                "store-meta-params-ignored",
+                "store_meta_params is listed in Vonage's developer docs but not in the OpenAPI document; the emulator accepts and ignores it",
+                "doc",
+            )
+            continue
         if name in ignore or name in READ_ONLY:
+            continue
+        if value is None and name in NULLABLE:
+            found[name] = None
+            continue
+        if value is None and name == "mime_type":
+            fidelity.warn("null-mime-type", "mime_type null is not documented; the emulator keeps the item's current type", "inferred")
             continue
         if name not in EDITABLE:
             raise bad(f"{name} is not a field of a media item that can be set; settable: {', '.join(EDITABLE)}", name)
@@ -93,8 +95,8 @@ def changes(data: dict[str, Any], from_form: bool, ignore: tuple[str, ...] = ())
 def _boolean(name: str, value: Any, from_form: bool) -> bool:
     if isinstance(value, bool):
         return value
-    if from_form and isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
-        return value.strip().lower() in _TRUE
+    if from_form and isinstance(value, str) and value.strip():
+        return bool(flag(value, name))  # form values are text: the shared spellings (true/false, 1/0, yes/no)
     raise bad(f"{name} must be a boolean (true or false); got {value!r}", name)
 
 

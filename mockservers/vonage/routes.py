@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import math
+from contextlib import nullcontext
 from typing import Any
-from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
+from flask import Blueprint, Flask, Response, jsonify, request, send_file
 
+from mockservers.core import fidelity, views
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.errors import ApiError
 from mockservers.core.http import content_disposition
+from mockservers.core.views import PAGE_INDEX, blob_kept_on_success, pagination_links, query_int
 from mockservers.vonage import parsing
 from mockservers.vonage.auth import unauthorized
 from mockservers.vonage.errors import vonage_error
@@ -31,11 +32,12 @@ def register_routes(app: Flask) -> None:
 
 
 def _emulator() -> Any:
-    return current_app.extensions["mockservers"]
+    return views.emulator()
 
 
 def _state() -> VonageState:
-    return _emulator().state
+    state: VonageState = views.state()
+    return state
 
 
 def _setting(name: str) -> float:
@@ -47,9 +49,12 @@ def _account(optional: bool = False) -> dict[str, Any] | None:
     """The caller's account from a JWT (Bearer header or ``jwt-token`` query) or Basic api_key:api_secret."""
     headers = request.headers.getlist("Authorization")
     query_token = request.args.get("jwt-token")
+    query_key = "api_key" in request.args or "api_secret" in request.args
     # Vonage: "You can use JWT or Basic authentication, but not both at the same time."
-    if len(headers) > 1 or (headers and query_token is not None):
+    if len(headers) + (query_token is not None) + query_key > 1:
         raise unauthorized("send exactly one credential: a JWT (Bearer header or jwt-token parameter) or Basic, not both")
+    if query_key:
+        return _query_credentials()
     if not headers and query_token is None:
         if optional:
             return None
@@ -71,6 +76,20 @@ def _account(optional: bool = False) -> dict[str, Any] | None:
     return _state().authenticate_jwt(token, request.method, request.path)
 
 
+def _query_credentials() -> dict[str, Any]:
+    """api_key and api_secret as query parameters: Vonage's older docs show them; the Media API documents Basic only."""
+    fidelity.warn(
+        "query-credentials",
+        "api_key/api_secret as query parameters are shown in Vonage's older API docs, not the Media API's; "
+        "the live Media API may refuse them: send them as Basic credentials",
+        "doc",
+    )
+    api_key, api_secret = request.args.get("api_key"), request.args.get("api_secret")
+    if not api_key or api_secret is None:
+        raise unauthorized("api_key and api_secret must both be given as query parameters (or send Basic api_key:api_secret)")
+    return _state().authenticate_basic(api_key, api_secret)
+
+
 def _account_id() -> str:
     account = _account()
     assert account is not None
@@ -84,8 +103,8 @@ def list_media() -> Response:
     account_id = _account_id()
     args = request.args
     ascending = parsing.order_param(args)
-    page = parsing.integer_param(args, "page_index", 0, 0, parsing.MAX_PAGE_INDEX)
-    size = parsing.integer_param(args, "page_size", DEFAULT_PAGE_SIZE, 1, parsing.MAX_PAGE_SIZE)
+    page = query_int("page_index", 0, 0, parsing.MAX_PAGE_INDEX, blank_is_default=True)
+    size = query_int("page_size", DEFAULT_PAGE_SIZE, 1, parsing.MAX_PAGE_SIZE, blank_is_default=True)
     start = parsing.time_param(args, "start_time")
     end = parsing.time_param(args, "end_time")
     # Spec: start_time defaults to "1 week ago" (of the virtual clock).
@@ -97,32 +116,22 @@ def list_media() -> Response:
         # Docs: a search that matches nothing answers 404.
         window = f"{vonage_time(effective_start)} .. {vonage_time(end) if end is not None else 'now'}"
         raise vonage_error(404, "not-found", f"no media items were created in {window}; widen start_time/end_time")
-    last = max(0, math.ceil(len(items) / size) - 1)
     return jsonify(
         {
             "page_size": size,
             "page_index": page,
-            "_links": _links(account_id, ascending, page, size, last),
+            "_links": _links(account_id, ascending, page, size, len(items)),
             "count": len(items),
             "_embedded": {"media": [media_json(m) for m in items[page * size : (page + 1) * size]]},
         }
     )
 
 
-def _links(account_id: str, ascending: bool, page: int, size: int, last: int) -> dict[str, Any]:
+def _links(account_id: str, ascending: bool, page: int, size: int, total: int) -> dict[str, Any]:
     """Relative hrefs in the docs' form (/v3/media?page_size=..&account_id=..&order=..); next/prev where they exist."""
     extra = {k: request.args[k] for k in ("start_time", "end_time") if request.args.get(k)}
-
-    def href(number: int) -> dict[str, str]:
-        query = {"page_size": size, "account_id": account_id, "order": "ascending" if ascending else "descending", "page_index": number}
-        return {"href": f"/v3/media?{urlencode({**query, **extra})}"}
-
-    links = {"self": href(page), "first": href(0), "last": href(last)}
-    if page < last:
-        links["next"] = href(page + 1)
-    if page > 0:
-        links["prev"] = href(min(page - 1, last))
-    return links
+    query = {"page_size": size, "account_id": account_id, "order": "ascending" if ascending else "descending", "page_index": page, **extra}
+    return pagination_links("/v3/media", page, size, total, PAGE_INDEX, query)
 
 
 # -- info ------------------------------------------------------------------------
@@ -141,14 +150,11 @@ def update_info(media_id: str) -> Response:
     _state().item(account_id, media_id)  # 404 before reading a large body
     data, from_form = _body()
     blob, declared = _file_part(required=False)
-    try:
+    with _kept(blob):
         found = parsing.changes(data, from_form)
         if not found and blob is None:
             raise parsing.bad(f"nothing to update: send at least one of {', '.join(parsing.EDITABLE)}")
         _state().update(account_id, media_id, found, blob, declared)
-    except ApiError:
-        _discard(blob)
-        raise
     return Response(status=204)
 
 
@@ -188,15 +194,23 @@ def _file_part(required: bool) -> tuple[BlobInfo | None, str | None]:
     return blob, declared
 
 
-def _discard(blob: BlobInfo | None) -> None:
-    if blob is not None:
-        _emulator().blobs.delete(blob.key)
+def _kept(blob: BlobInfo | None) -> Any:
+    """A committed part deleted again if the request then fails (no failed request leaves a blob behind)."""
+    return blob_kept_on_success(blob) if blob is not None else nullcontext()
 
 
 # -- upload ----------------------------------------------------------------------
 @media.post("", provide_automatic_options=False)
 def upload() -> Response:
     """Create an item from a multipart ``filedata`` part or a loopback ``url``; 201 with Location."""
+    # The seed documents upload, so the emulator keeps it; a Vonage maintainer wrote it is disabled in
+    # the public API (Nexmo/nexmo-developer PR #785) and no OpenAPI version has it: every upload says so.
+    fidelity.warn(
+        "upload-disabled-live",
+        "POST /v3/media (upload) is disabled in Vonage's public API (Vonage maintainer, Nexmo/nexmo-developer PR #785; "
+        "absent from every version of the OpenAPI document); the emulator keeps it because the seed documents it",
+        "doc",
+    )
     account_id = _account_id()
     limit = int(_setting("max_upload_bytes"))
     if request.content_length is not None and request.content_length > limit:
@@ -205,11 +219,8 @@ def upload() -> Response:
     if not from_form and request.mimetype != "application/json":
         raise vonage_error(415, "unsupported-media-type", "upload with multipart/form-data (filedata, info, filename) or a url field")
     blob, declared = _file_part(required=False)
-    try:
+    with _kept(blob):
         item = _create(account_id, data, from_form, blob, declared, limit)
-    except ApiError:
-        _discard(blob)
-        raise
     response = jsonify(media_json(item))
     response.status_code = 201
     response.headers["Location"] = f"{request.host_url.rstrip('/')}/v3/media/{item['id']}/info"

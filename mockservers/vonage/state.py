@@ -50,6 +50,15 @@ def not_found(media_id: str) -> ApiError:
     return vonage_error(404, "not-found", f"media item {media_id} does not exist, or you do not have access to it")
 
 
+def _apply(item: dict[str, Any], changes: dict[str, Any]) -> None:
+    """Set changed fields; a null title or description removes it (the answer then leaves it out, as for never-set ones)."""
+    for name, value in changes.items():
+        if value is None and name in ("title", "description"):
+            item.pop(name, None)
+        else:
+            item[name] = value
+
+
 class VonageState(BaseState):
     """All Vonage Media data of one emulator instance."""
 
@@ -107,11 +116,14 @@ class VonageState(BaseState):
     def after_load(self) -> None:
         """Register the shipped audio with the blob store; place seeded items relative to the clock's now.
 
-        Seeded ages are relative, so the default one-week window of a list always finds part of the world,
-        whenever the emulator starts; a world with an ``epoch`` pins them to absolute times instead.
+        Seeded ages are relative (to the start of the current hour), so the default one-week window of a
+        list always finds part of the world, whenever the emulator starts; a world with an ``epoch`` pins
+        them to absolute times instead.
         """
         epoch = self.world.get("epoch")
-        anchor = parse_iso8601(epoch).timestamp() if epoch else self.now()
+        # The start of the current hour, not the instant: an emulator reset a moment after a fresh one was
+        # built holds the very same world (reset equals fresh), and items stay in the past.
+        anchor = parse_iso8601(epoch).timestamp() if epoch else float(int(self.now()) // 3600 * 3600)
         for item in self.db["media"].values():
             key = item["blob_key"]
             if key.startswith(FIXTURE_PREFIX) and self.ctx.blobs.get(key) is None:
@@ -171,7 +183,8 @@ class VonageState(BaseState):
             "id": media_id, "original_file_name": filename, "mime_type": mime_type, "account_id": account_id,
             "store_id": STORE_ID, "max_downloads_allowed": None, "times_downloaded": 0, "blob_key": blob.key,
             "etag": blob.md5, "media_size": blob.size, "time_created": at, "time_last_updated": at, "public": False,
-            "metadata_primary": "", "metadata_secondary": "",
+            # Node SDK fixtures: an item nobody described answers null for both (not "").
+            "metadata_primary": None, "metadata_secondary": None,
         }
         self.db["media"][media_id] = item
         return item
@@ -202,7 +215,7 @@ class VonageState(BaseState):
             item = self._new_item(account_id, blob, filename, mime, self.now())
             if source_url is not None:
                 item["source_url"] = source_url
-            item.update(changes)
+            _apply(item, changes)
             return item
 
     def update(self, account_id: str, media_id: str, changes: dict[str, Any],
@@ -219,7 +232,7 @@ class VonageState(BaseState):
                     item["mime_type"] = declared_mime or self._probe_mime(blob)
                 if not old.startswith(FIXTURE_PREFIX) and not any(m["blob_key"] == old for m in self.db["media"].values()):
                     self.ctx.blobs.delete(old)
-            item.update(changes)
+            _apply(item, changes)
             # Strictly later than before, so clients comparing timestamps always see the move.
             item["time_last_updated"] = max(self.now(), item["time_last_updated"] + 0.001)
             return item

@@ -142,3 +142,9 @@ def test_one_large_clock_jump_runs_every_retry_due_within_it_in_order(
     assert [a.number for a in delivery.attempts] == [1, 2, 3]
     assert len(mockservers_callback_receiver.requests) == 3
     assert delivery.next_attempt_at is None and delivery.due_at == start + 30
+
+
+def test_receiver_wait_for_raises_on_timeout(mockservers_callback_receiver: CallbackReceiver) -> None:
+    # Nothing is sent, so the wait must end in an error naming what was expected (timeout 0: no wall-clock wait).
+    with pytest.raises(TimeoutError, match="for 1 callback request"):
+        mockservers_callback_receiver.wait_for(1, timeout=0)

@@ -95,7 +95,9 @@ def _flask_routes(emulator: Emulator) -> set[tuple[str, str]]:
         if rule.rule.startswith("/__admin") or rule.endpoint == "static":
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"<\1>", rule.rule)  # <int:id> -> <id>
-        found |= {(method, path) for method in rule.methods or () if method not in ("HEAD", "OPTIONS")}
+        # Flask adds HEAD and OPTIONS to every rule; an OPTIONS a view declares itself (a CORS preflight) is a route.
+        implicit = {"HEAD"} | ({"OPTIONS"} if rule.provide_automatic_options else set())
+        found |= {(method, path) for method in rule.methods or () if method not in implicit}
     return found
 
 

@@ -43,11 +43,11 @@ class MediabankClient(requests.Session):
 
     def create_asset(self, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
         """A new asset (JSON body)."""
-        response = self.post("/asset/", json={"metadata": metadata or {"title": "Test asset"}})
+        response = self.post("/asset/", json={"metadata": metadata or {"Title": "Test asset"}})
         assert response.status_code == 200, response.text
         return response.json()["asset"]
 
-    def ingest(self, asset_id: str, key: str, **fields: Any) -> dict[str, Any]:
+    def ingest(self, asset_id: int, key: str, **fields: Any) -> dict[str, Any]:
         """Request an ingest; the accepted ingest document."""
         response = self.post("/ingest/", json={"asset_id": asset_id, "key": key, **fields})
         assert response.status_code == 200, response.text

@@ -66,7 +66,7 @@ FILE = {
               "audio": {"codec": "aac", "sample_rate": 48000, "channels": 2}},
     "ingest_id": "i-1", "ingested_at": "2026-01-05T09:00:00Z",
 }
-CALLBACK = {"event": "ingest.completed", "timestamp": "2026-01-05T09:00:00Z", "ingest_id": "i-1", "asset_id": "a-1",
+CALLBACK = {"event": "ingest.completed", "timestamp": "2026-01-05T09:00:00Z", "ingest_id": "i-1", "asset_id": 10102499004,
             "status": "completed", "reason": None, "file": FILE}
 
 
@@ -78,10 +78,11 @@ CALLBACK = {"event": "ingest.completed", "timestamp": "2026-01-05T09:00:00Z", "i
         ("error.json", {"code": 401, "error": "Token Expired", "description": "x"}, False),
         ("login.response.json", {"token": "a.b.c", "ttl": 3600}, True),
         ("login.response.json", {"token": "not-a-jwt", "ttl": 3600}, False),
-        ("update-asset.request.json", {"id": "a", "metadata": "{\"t\": 1}", "notify": "true"}, True),
+        ("update-asset.request.json", {"id": "10102499004", "metadata": "{\"t\": 1}", "notify": "true"}, True),
+        ("update-asset.request.json", {"id": "a", "metadata": "{}"}, False),
         ("update-asset.request.json", {"id": "a", "metadata": "{}", "notify": "perhaps"}, False),
         ("update-asset.request.json", {"metadata": "{}"}, False),
-        ("create-ingest.request.json", {"asset_id": "a", "key": "k", "callback_url": "https://x/cb"}, True),
+        ("create-ingest.request.json", {"asset_id": 10102499004, "key": "k", "callback_url": "https://x/cb"}, True),
         ("create-ingest.request.json", {"asset_id": "a", "key": "k", "callback_url": "ftp://x"}, False),
         ("ingest-callback.json", CALLBACK, True),
         ("ingest-callback.json", {**CALLBACK, "status": "failed", "event": "ingest.failed", "reason": "gone", "file": None}, True),

@@ -9,7 +9,8 @@ from mediabank_helpers import MEDIA, assert_error
 
 
 def test_ingest_links_the_probed_file_when_done(mediabank, mb_client, upload) -> None:
-    asset = mb_client.create_asset({"title": "Clip"})
+    asset = mb_client.create_asset({"Title": "Clip"})
+    assert asset["metadata"]["FileStatus"] == "empty"
     key = upload("incoming/clip.mov", "small.mov")
     ingest = mb_client.ingest(asset["id"], key)
     assert (ingest["status"], ingest["percent"], ingest["file"], ingest["finished_at"]) == ("queued", 0.0, None, None)
@@ -33,6 +34,13 @@ def test_ingest_links_the_probed_file_when_done(mediabank, mb_client, upload) ->
     video = file["media"]["video"]
     assert (video["codec"], video["width"], video["height"], video["frame_rate"]) == ("h264", 560, 320, 25.0)
     assert file["media"]["duration_ms"] == 1000 and file["mime_type"] == "video/quicktime"
+    # The system keys, as strings, from the probed file.
+    metadata = linked["metadata"]
+    assert metadata["Title"] == "Clip"
+    assert (metadata["FileStatus"], metadata["MimeTypeFull"], metadata["MimeType"]) == ("ready", "video/quicktime", "video")
+    assert (metadata["VideoWidth"], metadata["VideoHeight"], metadata["Duration"]) == ("560", "320", "1.000")
+    assert metadata["FileName"] == "clip.mov" and metadata["FileSize"] == str(len(data))
+    assert all(isinstance(v, str) for v in metadata.values())
 
 
 def test_audio_ingest_with_bucket_named(mediabank, mb_client, upload) -> None:
@@ -40,8 +48,11 @@ def test_audio_ingest_with_bucket_named(mediabank, mb_client, upload) -> None:
     key = upload("audio/tone.wav", "tone.wav")
     ingest = mb_client.ingest(asset["id"], key, bucket=mediabank.credentials["bucket"])
     mediabank.clock.advance(5)
-    file = mb_client.get(f"/asset/{asset['id']}").json()["asset"]["file"]
+    linked = mb_client.get(f"/asset/{asset['id']}").json()["asset"]
+    file = linked["file"]
     assert file["media"]["video"] is None and file["media"]["audio"]["codec"].startswith("pcm")
+    assert linked["metadata"]["FileStatus"] == "ready" and "VideoWidth" not in linked["metadata"]
+    assert linked["metadata"]["AudioChannels"] == str(file["media"]["audio"]["channels"])
     assert mb_client.get("/ingest/", params={"asset_id": asset["id"]}).json()["ingests"][0]["id"] == ingest["id"]
 
 
@@ -63,7 +74,7 @@ def test_failed_ingest_has_a_reason_and_leaves_the_asset(mediabank, mb_client, u
         upload(key, b"")
     elif setup == "unknown_asset":
         upload(key, "small.mov")
-    asset_id = "00000000-0000-4000-8000-000000000000" if setup == "unknown_asset" else asset["id"]
+    asset_id = 99999999004 if setup == "unknown_asset" else asset["id"]
     ingest = mb_client.ingest(asset_id, key)
     assert ingest["status"] == "queued"
     mediabank.clock.advance(1)  # failures show after a fifth of the run
@@ -97,13 +108,14 @@ def test_user_without_ingest_rights_gets_403(mediabank, make_mb_client, upload) 
     ("body", "status", "field"),
     [
         ({"key": "a.mov"}, 400, "asset_id"),
-        ({"asset_id": "x"}, 400, "key"),
-        ({"asset_id": "x", "key": ""}, 400, "key"),
-        ({"asset_id": "x", "key": "a", "callback_url": "ftp://host/x"}, 400, "callback_url"),
-        ({"asset_id": "x", "key": "a", "callback_url": 5}, 400, "callback_url"),
-        ({"asset_id": "x", "key": "a", "storage_id": "nope"}, 404, "nope"),
-        ({"asset_id": "x", "key": "a", "bucket": "mediabank-other-ingest"}, 404, "mediabank-other-ingest"),
-        ({"asset_id": "x", "key": "a", "priority": 1}, 400, "priority"),
+        ({"asset_id": "1"}, 400, "key"),
+        ({"asset_id": "1", "key": ""}, 400, "key"),
+        ({"asset_id": "1", "key": "a", "callback_url": "ftp://host/x"}, 400, "callback_url"),
+        ({"asset_id": "1", "key": "a", "callback_url": 5}, 400, "callback_url"),
+        ({"asset_id": "1", "key": "a", "storage_id": "nope"}, 404, "nope"),
+        ({"asset_id": "1", "key": "a", "bucket": "mediabank-other-ingest"}, 404, "mediabank-other-ingest"),
+        ({"asset_id": "1", "key": "a", "priority": 1}, 400, "priority"),
+        ({"asset_id": "x", "key": "a"}, 400, "asset_id"),
     ],
 )
 def test_bad_ingest_requests_are_refused(mb_client, body, status, field) -> None:
@@ -114,7 +126,7 @@ def test_bad_ingest_requests_are_refused(mb_client, body, status, field) -> None
 
 def test_bucket_must_match_the_storage(mediabank, mb_client) -> None:
     storage_id = mediabank.credentials["storage_id"]
-    response = mb_client.post("/ingest/", json={"asset_id": "x", "key": "a", "storage_id": storage_id, "bucket": "elsewhere"})
+    response = mb_client.post("/ingest/", json={"asset_id": "1", "key": "a", "storage_id": storage_id, "bucket": "elsewhere"})
     assert_error(response, 400, "bad_request")
 
 

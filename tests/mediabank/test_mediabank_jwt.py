@@ -25,15 +25,73 @@ def test_login_with_form_and_json(mediabank) -> None:
         assert response.json()["token"].count(".") == 2
 
 
-def test_token_carries_the_documented_claims(mediabank, mb_client) -> None:
+def test_token_has_the_real_services_claim_layout(mediabank, mb_client) -> None:
     token = mb_client.headers["Authorization"].split()[1]
-    claims = _claims(token)
-    assert {"sub", "fullname", "email", "phone", "company_id", "company_name", "roles", "region", "iat", "exp"} <= set(claims)
-    assert claims["email"] == mediabank.credentials["email"]
-    assert claims["region"] == "eu1"
-    assert claims["roles"] == ["asset:read", "asset:write", "ingest"]
+    assert jwt.get_unverified_header(token) == {"typ": "JWT", "alg": "HS256"}
+    claims = jwt.decode(
+        token, mediabank.state.db["meta"]["secret"], algorithms=["HS256"], audience="mediabank.me", issuer="mediabank.me",
+        options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+    )
+    assert list(claims) == ["iss", "aud", "iat", "nbf", "exp", "userId", "tagsApiToken", "apiToken", "user"]
+    assert "sub" not in claims
+    assert claims["iat"] == claims["nbf"] == int(mediabank.clock.time())
     assert claims["exp"] - claims["iat"] == 3600
-    assert claims["iat"] == int(mediabank.clock.time())
+    assert isinstance(claims["userId"], int) and isinstance(claims["apiToken"], str)
+    user = claims["user"]
+    assert list(user) == [
+        "userid", "username", "fullname", "phone", "email", "company_id", "company_name", "tags_api_token", "roles", "region",
+    ]
+    assert user["userid"] == claims["userId"] and user["email"] == mediabank.credentials["email"]
+    assert isinstance(user["company_id"], str) and user["company_id"].isdigit()
+    assert user["roles"] == [1, 1000, 1004, 1006] and user["region"] == "eu-hilversum-1"
+    listed = mb_client.get("/asset/", params={"per_page": 1}).json()["assets"]
+    assert listed[0]["company_id"] == user["company_id"]
+
+
+def _real_shaped(mediabank, userid, company_id: str, roles: list[int], iat: int, *, as_strings: bool = False) -> str:
+    """A token laid out like the integration's, signed with the emulator's key by PyJWT itself."""
+    ident = str(userid) if as_strings else userid
+    claims = {
+        "iss": "mediabank.me", "aud": "mediabank.me", "iat": iat, "nbf": iat, "exp": iat + 3600,
+        "userId": ident, "tagsApiToken": None, "apiToken": "MTE1YzBiOWVjNjc0OGI4ZmM1NWRlNGFlODUyNzRlODQzZDIw",
+        "user": {
+            "userid": ident, "username": "someone", "fullname": "Some One", "phone": None, "email": "someone@example.com",
+            "company_id": company_id, "company_name": "Whatever", "tags_api_token": None, "roles": roles,
+            "region": "eu-hilversum-1",
+        },
+    }
+    return jwt.encode(claims, mediabank.state.db["meta"]["secret"], algorithm="HS256", headers={"typ": "JWT"})
+
+
+def test_a_real_shaped_token_minted_with_the_emulators_key_is_accepted(mediabank, mb_client) -> None:
+    state = mediabank.state
+    demo, other = state.user_by_key("demo"), state.user_by_key("other")
+    now = int(mediabank.clock.time())
+    client = MediabankClient(mediabank)
+    token = _real_shaped(mediabank, demo["userid"], demo["company_id"], [1, 1000, 1004, 1006, 2, 69], now)
+    client.headers["Authorization"] = f"Bearer {token}"
+    listed = client.get("/asset/")
+    assert listed.status_code == 200, listed.text
+    assert {a["company_id"] for a in listed.json()["assets"]} == {demo["company_id"]}
+    # One of the integration's tokens writes the ids as digit strings: accepted too.
+    client.headers["Authorization"] = f"Bearer {_real_shaped(mediabank, demo['userid'], demo['company_id'], [1], now, as_strings=True)}"
+    assert client.get("/asset/").status_code == 200
+    # Tenancy follows user.company_id: the real service issues one user tokens for several companies.
+    client.headers["Authorization"] = f"Bearer {_real_shaped(mediabank, demo['userid'], other['company_id'], [1], now)}"
+    assert {a["company_id"] for a in client.get("/asset/").json()["assets"]} == {other["company_id"]}
+    # Permissions follow user.roles: without 1000 no writes, without 1 no reads.
+    client.headers["Authorization"] = f"Bearer {_real_shaped(mediabank, demo['userid'], demo['company_id'], [1], now)}"
+    body = assert_error(client.post("/asset/", json={"metadata": {"Title": "x"}}), 403, "forbidden")
+    assert "1000" in body["description"]
+    client.headers["Authorization"] = f"Bearer {_real_shaped(mediabank, demo['userid'], demo['company_id'], [1000], now)}"
+    assert_error(client.get("/asset/"), 403, "forbidden")
+    # Expiry and nbf on the virtual clock.
+    client.headers["Authorization"] = f"Bearer {_real_shaped(mediabank, demo['userid'], demo['company_id'], [1], now + 60)}"
+    assert_error(client.get("/asset/"), 401, "token_not_yet_valid")
+    mediabank.clock.advance(60)
+    assert client.get("/asset/").status_code == 200
+    mediabank.clock.advance(3600)
+    assert_error(client.get("/asset/"), 401, "token_expired")
 
 
 @pytest.mark.parametrize(
@@ -75,6 +133,7 @@ def test_refresh_before_expiry_extends_the_session(mediabank, mb_client) -> None
     assert refreshed.status_code == 200, refreshed.text
     new = refreshed.json()["token"]
     assert _claims(new)["exp"] == _claims(old)["exp"] + 3000
+    assert _claims(new)["user"] == _claims(old)["user"]
     # Also with the token as a form field.
     assert mb_client.post("/jwt/refresh", data={"token": old}, headers={"Authorization": ""}).status_code == 200
     mediabank.clock.advance(1000)  # the old token is past its TTL now, the new one is not
@@ -92,21 +151,26 @@ def test_refresh_of_an_expired_token_is_refused(mediabank, mb_client) -> None:
 def test_refused_tokens_say_why(mediabank, mb_client) -> None:
     state = mediabank.state
     demo = state.user_by_key("demo")
-    cases = {
-        "token_missing": None,
-        "token_malformed": "not-a-jwt",
-        "token_signature_invalid": state.mint_token(demo["id"], secret="another-service-secret-of-32-bytes!"),
-        "token_claims_invalid": state.mint_token(demo["id"], sub="no-such-user"),
-    }
+    cases = [
+        ("token_missing", None),
+        ("token_malformed", "not-a-jwt"),
+        ("token_signature_invalid", state.mint_token(demo["id"], secret="another-service-secret-of-32-bytes!")),
+        ("token_claims_invalid", state.mint_token(demo["id"], userId=1)),
+        ("token_claims_invalid", state.mint_token(demo["id"], user_claims={"userid": 1})),
+        ("token_claims_invalid", state.mint_token(demo["id"], user=None)),
+        ("token_claims_invalid", state.mint_token(demo["id"], user_claims={"company_id": "999004"})),
+        ("token_claims_invalid", state.mint_token(demo["id"], user_claims={"roles": ["admin"]})),
+        ("token_claims_invalid", state.mint_token(demo["id"], aud="another.service")),
+        ("token_claims_invalid", state.mint_token(demo["id"], iss=None)),
+        ("token_claims_invalid", state.mint_token(demo["id"], exp=None)),
+    ]
     unsigned = base64.urlsafe_b64encode(json.dumps({"alg": "none"}).encode()).rstrip(b"=").decode()
-    payload = base64.urlsafe_b64encode(json.dumps({"sub": demo["id"]}).encode()).rstrip(b"=").decode()
-    for error, token in cases.items():
+    payload = base64.urlsafe_b64encode(json.dumps({"userId": demo["userid"]}).encode()).rstrip(b"=").decode()
+    for error, token in cases:
         headers = {"Authorization": f"Bearer {token}"} if token else {"Authorization": ""}
         assert_error(mb_client.get("/asset/", headers=headers), 401, error)
     assert_error(mb_client.get("/asset/", headers={"Authorization": f"Bearer {unsigned}.{payload}."}), 401, "token_malformed")
     assert_error(mb_client.get("/asset/", headers={"Authorization": "Basic abc"}), 401, "token_missing")
-    no_exp = state.mint_token(demo["id"], exp=None)
-    assert_error(mb_client.get("/asset/", headers={"Authorization": f"Bearer {no_exp}"}), 401, "token_claims_invalid")
 
 
 def test_map_application_header_is_required(mediabank, mb_client) -> None:

@@ -129,3 +129,73 @@ def test_unknown_route_and_wrong_method_use_the_error_shape(mediaflow_client) ->
     assert missing.status_code == 404 and set(missing.json()) == {"status", "error"}
     wrong = mediaflow_client.delete("/1/foldertree")
     assert wrong.status_code == 405 and wrong.json()["status"] == 405
+
+
+def test_password_grant_by_form_with_basic_client_credentials(mediaflow, make_mediaflow_client) -> None:
+    creds = mediaflow.credentials
+    client = make_mediaflow_client(login=False)
+    response = client.post(
+        "/1/oauth2/token",
+        data={"grant_type": "password", "username": creds["username"].upper(), "password": creds["password"]},
+        auth=(creds["client_id"], creds["client_secret"]),
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["refresh_token"] == creds["refresh_token"]
+    assert jwt.decode(body["access_token"], options={"verify_signature": False})["sub"] == str(creds["user_id"])
+    # The refresh token it handed out works for the refresh grant (which does not rotate it).
+    again = client.post("/1/oauth2/token", data={"grant_type": "refresh_token", "refresh_token": body["refresh_token"]},
+                        auth=(creds["client_id"], creds["client_secret"]))
+    assert again.status_code == 200 and "refresh_token" not in again.json()
+
+
+@pytest.mark.parametrize(
+    ("data", "auth", "status", "needle"),
+    [
+        ({"grant_type": "password", "username": "demo@mediaflow.example", "password": "nope"}, True, 401, "wrong username or password"),
+        ({"grant_type": "password", "username": "demo@mediaflow.example"}, True, 400, "password is required"),
+        ({"grant_type": "password", "username": "x", "password": "y"}, False, 400, "client_id is required"),
+        ({"grant_type": "authorization_code", "code": "deadbeef"}, True, 400, "authorization code is not valid"),
+    ],
+)
+def test_token_grant_errors(mediaflow, make_mediaflow_client, data, auth, status, needle) -> None:
+    creds = mediaflow.credentials
+    client = make_mediaflow_client(login=False)
+    response = client.post("/1/oauth2/token", data=data, auth=(creds["client_id"], creds["client_secret"]) if auth else None)
+    assert response.status_code == status and needle in response.json()["error"], response.text
+
+
+def test_authorization_code_flow_without_a_browser(mediaflow, make_mediaflow_client) -> None:
+    creds = mediaflow.credentials
+    client = make_mediaflow_client(login=False)
+    callback = "https://cms.example/mediaflow/callback?site=1"
+    step = client.get("/1/oauth2/authorize", allow_redirects=False, params={
+        "response_type": "code", "client_id": creds["client_id"], "redirect_uri": callback, "state": "xyz",
+        "username": "redaktor@mediaflow.example", "password": "redaktor-password"})
+    assert step.status_code == 302
+    location = step.headers["Location"]
+    assert location.startswith(callback + "&code=") and location.endswith("&state=xyz")
+    code = location.split("code=", 1)[1].split("&", 1)[0]
+    token = client.post("/1/oauth2/token", auth=(creds["client_id"], creds["client_secret"]), data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": callback})
+    assert token.status_code == 200, token.text
+    editor = mediaflow.state.user_by_key("editor")
+    assert token.json()["refresh_token"] == editor["refresh_token"]
+    assert jwt.decode(token.json()["access_token"], options={"verify_signature": False})["sub"] == str(editor["id"])
+    reused = client.post("/1/oauth2/token", auth=(creds["client_id"], creds["client_secret"]), data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": callback})
+    assert reused.status_code == 400 and "already used" in reused.json()["error"]
+
+
+def test_authorization_code_expires_on_the_virtual_clock(mediaflow, make_mediaflow_client) -> None:
+    creds = mediaflow.credentials
+    client = make_mediaflow_client(login=False)
+    step = client.get("/1/oauth2/authorize", allow_redirects=False, params={
+        "client_id": creds["client_id"], "redirect_uri": "https://cms.example/cb"})
+    code = step.headers["Location"].split("code=", 1)[1]
+    warnings = mediaflow.journal.entries()[-1].warnings
+    assert [w["code"] for w in warnings] == ["authorize-auto-approved"]
+    mediaflow.clock.advance(601)
+    late = client.post("/1/oauth2/token", auth=(creds["client_id"], creds["client_secret"]),
+                       data={"grant_type": "authorization_code", "code": code})
+    assert late.status_code == 400 and "expired" in late.json()["error"]
