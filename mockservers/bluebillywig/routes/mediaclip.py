@@ -38,17 +38,19 @@ def put_mediaclip(user: str) -> Response:
     return _one(clips.create(st, body, user))
 
 
-@mediaclip.post("/new", provide_automatic_options=False)
+@mediaclip.post("/new")
 @authenticated
 def create_mediaclip(user: str) -> Response:
     """Create, as the official Python SDK does."""
     return _one(clips.create(state(), json_body(), user))
 
 
-@mediaclip.route("/new", methods=["OPTIONS"])
-def options_new() -> Response:
-    """``/new`` takes POST only: Flask's automatic OPTIONS would add the methods of ``/<clip_id>``."""
-    return Response(status=200, headers={"Allow": "OPTIONS, POST"})
+@mediaclip.after_request
+def _own_allow_for_new(response: Response) -> Response:
+    # ``/new`` takes POST only: Flask's automatic OPTIONS would add the methods of ``/<clip_id>``.
+    if request.method == "OPTIONS" and request.url_rule is not None and request.url_rule.rule.endswith("/new"):
+        response.headers["Allow"] = "OPTIONS, POST"
+    return response
 
 
 @mediaclip.delete("")
