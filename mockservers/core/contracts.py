@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -49,8 +50,7 @@ class ContractSet:
 
     def __init__(self, provider: str, root: Path | None = None, error_contract: str | None = None) -> None:
         self.provider = provider
-        # The provider's error document (Provider.error_contract): what undocumented routes answer.
-        self.error_contract = error_contract or "error.json"
+        self._declared_error = error_contract
         self.root = (root or contracts_dir()) / provider
         index = json.loads((self.root / "endpoints.json").read_text())
         self.index: dict[str, Any] = index
@@ -65,6 +65,12 @@ class ContractSet:
             )
             for e in index["endpoints"]
         ]
+        # The provider's error document, what undocumented routes answer: Provider.error_contract when
+        # given, else the one the index names ("error"), else the endpoints' shared "default" response.
+        defaults = Counter(e.responses["default"] for e in self.endpoints if e.responses.get("default"))
+        self.error_contract: str = (
+            self._declared_error or index.get("error") or (defaults.most_common(1)[0][0] if defaults else "error.json")
+        )
         self._schemas: dict[str, dict[str, Any]] = {}
         resources = []
         for file in sorted(self.root.glob("*.json")):

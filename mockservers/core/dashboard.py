@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import html
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from mockservers.core.jobs import job_view
-
-if TYPE_CHECKING:
-    from mockservers.core.emulator import Emulator
+from mockservers.core.protocols import EmulatorLike
 
 dashboard_blueprint = Blueprint("mockservers_dashboard", __name__, url_prefix="/__admin")
 
@@ -37,7 +35,7 @@ def _static(name: str) -> str:
     return resources.files("mockservers.core").joinpath("static", name).read_text(encoding="utf-8")
 
 
-def _emulator() -> Emulator:
+def _emulator() -> EmulatorLike:
     return current_app.extensions["mockservers"]
 
 
@@ -46,7 +44,7 @@ def _job(start: Any, job: dict[str, Any]) -> bool:
     return isinstance(job.get("duration"), numbers) and isinstance(start, numbers) and not isinstance(start, bool)
 
 
-def jobs_of(emulator: Emulator) -> list[dict[str, Any]]:
+def jobs_of(emulator: EmulatorLike) -> list[dict[str, Any]]:
     """Every clock-driven job in the state (a record, or a record's field, with a start and a duration)."""
     now = emulator.clock.time()
     found: list[dict[str, Any]] = []

@@ -41,6 +41,7 @@ class EmulatorLike(Protocol):
     faults: FaultRegistry
     journal: Journal
     state: BaseState
+    context: Any  # the StateContext (settings, base URL) the provider state sees
 
     @property
     def credentials(self) -> dict[str, Any]:

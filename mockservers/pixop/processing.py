@@ -26,10 +26,18 @@ SCALERS = ("pabsr1", "dvres", "dvres2", "scale")  # dvres2: Java client
 RESOLUTION_TAGS = {"hd_1080p": (1920, 1080), "uhd_4k": (3840, 2160), "uhd_8k": (7680, 4320), "2x": 2, "3x": 3, "4x": 4, "no_scaling": 1}
 ASPECT_TAGS = ("display", "storage", "16:9", "4:3")
 CLARITY = ("none", "marginal", "very_low", "low", "medium", "high", "very_high")
-FRC = ("fps", "fblend", "mcinterpolate")
+FRC = ("fps", "fblend", "mcinterpolate", "vfi")  # vfi: Java client
 FRAME_RATE_TAGS = {
     "film_ntsc": 24000 / 1001, "film": 24.0, "video_pal": 25.0, "video_ntsc": 30000 / 1001,
     "video_hd": 30.0, "video_pal_fast": 50.0, "video_ntsc_fast": 60000 / 1001, "video_hd_fast": 60.0,
+    "video_uhd_fast": 120.0,  # Java client
+}
+# The container/codec pairs the official Java client allows; others are refused.
+COMPATIBLE_CODECS = {
+    "mov": ("h264", "prores", "dnxhd", "hevc", "mpeg2", "ffv1"),
+    "mxf": ("h264", "xdcam", "mpeg2", "dnxhd"),
+    "mp4": ("h264", "hevc"),
+    "mts": ("h264", "hevc", "mpeg2"),
 }
 POST_PROCESSORS = ("filmgrain",)
 
@@ -114,6 +122,15 @@ def plan_processing(body: Any, source: dict[str, Any]) -> dict[str, Any]:
         container = "mts" if source_container == "mpegts" else "mxf" if source_container == "mxf" else "mov"
     if codec is None:
         codec = SOURCE_CODECS.get(source["codecName"], "h264")
+        if codec not in COMPATIBLE_CODECS[container]:
+            # The source's codec does not fit the requested container: its first codec (inferred).
+            codec = COMPATIBLE_CODECS[container][0]
+    if codec not in COMPATIBLE_CODECS[container]:
+        raise BadRequestError(
+            f"mediaContainerCodec: codec {codec} cannot be stored in container {container}; "
+            f"{container} takes {', '.join(COMPATIBLE_CODECS[container])}",
+            "mediaContainerCodec->codec",
+        )
 
     prores = _enum(body.get("appleProresProfile"), PRORES_PROFILES, "appleProresProfile")
     if prores is not None and codec != "prores":
@@ -157,7 +174,8 @@ def plan_processing(body: Any, source: dict[str, Any]) -> dict[str, Any]:
         if name:
             filters.append({"name": name, "properties": {}})
     if scaler:
-        filters.append({"name": scaler, "properties": {"clarityBoost": clarity} if clarity else {}})
+        scaled = {"targetWidth": width, "targetHeight": height}
+        filters.append({"name": scaler, "properties": {**scaled, "clarityBoost": clarity} if clarity else scaled})
     if frc:
         filters.append({"name": frc, "properties": {"fps": round(fps, 3)}})
     if post:
@@ -187,7 +205,7 @@ def plan_processing(body: Any, source: dict[str, Any]) -> dict[str, Any]:
             "bitrate": bitrate,
             "frameWidth": width,
             "frameHeight": height,
-            "frameRate": round(fps, 3),
+            "averageFramerate": round(fps, 3),
             "scanning": {"scanningType": scanning_type, "interlacedFieldOrder": field_order},
             "videoFilters": filters,
         },

@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
 
+from mockservers.core import fidelity
 from mockservers.core.errors import ApiError, BadRequestError
 from mockservers.core.http import content_disposition
-from mockservers.core.params import json_string, query_int
+from mockservers.core.views import (
+    LinkNames,
+    blob_kept_on_success,
+    json_object,
+    json_string,
+    pagination_links,
+    query_int,
+    request_json,
+)
 from mockservers.pixop import tokens
-from mockservers.pixop.serializers import project_json, team_json, user_json, video_json, video_summary_json
+from mockservers.pixop.serializers import (
+    ATTRIBUTE_KEYS,
+    project_json,
+    team_json,
+    user_json,
+    video_json,
+    video_summary_json,
+)
 from mockservers.pixop.state import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PixopState
 
 accounts = Blueprint("pixop_accounts", __name__, url_prefix="/accounts/v1")
@@ -37,26 +51,9 @@ def _base() -> str:
 
 
 # -- request parsing -----------------------------------------------------------
-def _json(optional: bool = False) -> Any:
-    """The parsed JSON body, whatever the Content-Type; an empty optional body is ``{}``."""
-    if not request.get_data(cache=True).strip():
-        if optional:
-            return {}
-        raise BadRequestError("a JSON request body is required")
-    data = request.get_json(force=True, silent=True)
-    if data is None:
-        raise BadRequestError("the request body is not valid JSON")
-    return data
-
-
 def _json_body(allowed: set[str], optional: bool = False) -> dict[str, Any]:
-    data = _json(optional)
-    if not isinstance(data, dict):
-        raise BadRequestError("the request body must be a JSON object")
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise BadRequestError(f"{unknown[0]} is not a known field; allowed: {', '.join(sorted(allowed))}", unknown[0])
-    return data
+    # Unknown fields are refused with a 400 naming them (inferred; see docs/pixop.md).
+    return json_object(request_json(optional), optional=allowed, unknown="refuse")
 
 
 
@@ -84,19 +81,33 @@ def _identity(allow_basic: bool = False) -> tuple[dict[str, Any], dict[str, Any]
 # -- accounts ------------------------------------------------------------------
 @accounts.get("/token")
 def get_token() -> Response:
-    """Basic auth (email:password) -> JWT; optional team-id."""
+    """Basic auth (email:password) -> JWT; or a Bearer JWT -> a fresh one (refresh, or team switch); optional team-id."""
     auth = request.authorization
-    if auth is None or auth.type != "basic":
-        raise tokens.auth_error("AuthException", "HTTP Basic authentication with email and password is required to get a token")
-    user = _state().login(auth.username or "", auth.password or "")
-    return jsonify(_state().issue_token(user, request.args.get("team-id")))
+    team_id = request.args.get("team-id")
+    if auth is not None and auth.type == "basic":
+        user = _state().login(auth.username or "", auth.password or "")
+        return jsonify(_state().issue_token(user, team_id))
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        # Java client newToken(jwt, teamId): refresh, and switch team with team-id.
+        user, team = _state().authenticate(_bearer())
+        return jsonify(_state().issue_token(user, team_id or team["id"]))
+    raise tokens.auth_error(
+        "AuthException", "HTTP Basic authentication with email and password (or a valid Bearer JWT) is required to get a token"
+    )
 
 
 @accounts.post("/token")
 def validate_token() -> Response:
-    """Which user and team a token stands for."""
-    user, team = _identity()
-    return jsonify({"user": user_json(user), "team": team_json(team), "otherTeams": [team_json(t) for t in _state().other_teams(user, team)]})
+    """Which user and team a token stands for; every failure is a 401 body (the Java client reads only 401)."""
+    try:
+        user, team = _identity()
+    except ApiError as error:
+        if error.status == 401:
+            raise
+        raise ApiError(401, error.message, error.code) from None
+    # The seed also shows otherTeams; the client's AuthenticatedIdentity has no such property
+    # and its default Jackson mapper would fail on it: follow the client.
+    return jsonify({"user": user_json(user), "team": team_json(team)})
 
 
 @accounts.get("/account")
@@ -129,18 +140,14 @@ def update_password() -> Response:
 
 
 # -- projects ------------------------------------------------------------------
+# The seed says "previous"; the official Java client models "prev" (and fails on
+# "previous"): the server sends what the client reads.
+PIXOP_LINKS = LinkNames("page", "page-size", "prev")
+
+
 def _page(items: list[Any], path: str, extra: dict[str, str]) -> tuple[list[Any], dict[str, Any], int, int, int]:
     page, size = query_int("page", 0, 0, 1_000_000), query_int("page-size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    last = max(0, math.ceil(len(items) / size) - 1)
-
-    def href(number: int) -> dict[str, str]:
-        return {"href": f"{_base()}{path}?{urlencode({**extra, 'page': number, 'page-size': size})}"}
-
-    links = {"self": href(page), "first": href(0), "last": href(last)}
-    if page < last:
-        links["next"] = href(page + 1)
-    if page > 0:
-        links["previous"] = href(min(page - 1, last))
+    links = pagination_links(f"{_base()}{path}", page, size, len(items), PIXOP_LINKS, extra)
     return items[page * size : (page + 1) * size], links, page, size, len(items)
 
 
@@ -190,6 +197,7 @@ def list_videos() -> Response:
     """The team's videos, paginated, filtered by project-id / parent-id."""
     _, team = _identity()
     project_id, parent_id = request.args.get("project-id"), request.args.get("parent-id")
+    # An unknown project-id/parent-id lists nothing (the Java client's test program expects a 2xx list).
     extra = {k: v for k, v in (("project-id", project_id), ("parent-id", parent_id)) if v}
     items, links, page, size, total = _page(_state().list_videos(team["id"], project_id, parent_id), "/videos/v1/videos", extra)
     embedded = [video_summary_json(_state(), v, f"{_base()}/videos/v1/video/{v['id']}") for v in items]
@@ -218,7 +226,11 @@ def create_video() -> Response:
 def get_video(video_id: str) -> Response:
     """One video with upload, ingestion and processing state."""
     _, team = _identity()
-    return jsonify({"video": video_json(_state(), _state().video(team["id"], video_id))})
+    video = _state().video(team["id"], video_id)
+    _ingestion(video)
+    document = video_json(_state(), video)
+    _warn_fallbacks(video)
+    return jsonify({"video": document})
 
 
 @videos.post("/video/<video_id>")
@@ -236,6 +248,15 @@ def update_video(video_id: str) -> Response:
     if "attributes" in body:
         if not isinstance(body["attributes"], dict):
             raise BadRequestError("attributes must be a JSON object", "attributes")
+        attributes = body["attributes"]
+        unknown = sorted(k for k in attributes if k not in ATTRIBUTE_KEYS or not isinstance(attributes[k], str))
+        if unknown:
+            fidelity.warn(
+                "unknown-attribute",
+                f"attributes {', '.join(unknown)} are stored but not sent back: the Java client's VideoAttributes "
+                f"knows only the strings {', '.join(ATTRIBUTE_KEYS)}",
+                "client",
+            )
         changes["attributes"] = body["attributes"]
     return jsonify({"video": video_json(_state(), _state().update_video(team["id"], video_id, changes))})
 
@@ -252,7 +273,7 @@ def process_video(video_id: str) -> Response:
     """Start processing into a new child video."""
     user, team = _identity()
     # plan_processing checks the shape itself, naming nested fields (resolution->width).
-    child = _state().process(team["id"], user["id"], video_id, _json(optional=True))
+    child = _state().process(team["id"], user["id"], video_id, request_json(optional=True))
     base = _base()
     return jsonify(
         {
@@ -273,6 +294,7 @@ def check_process_progress(video_id: str) -> Response:
     state = _state().processing_view(video)
     if state is None:
         raise ApiError(404, f"video {video_id} is not being processed; poll the processedVideoId", "VideoNotFoundException")
+    _warn_fallbacks(video)
     return jsonify({"videoId": video["id"], "projectId": video["projectId"], "processingState": state})
 
 
@@ -281,7 +303,21 @@ def check_ingest_progress(video_id: str) -> Response:
     """Ingestion progress."""
     _, team = _identity()
     video = _state().video(team["id"], video_id)
-    return jsonify({"videoId": video["id"], "projectId": video["projectId"], "ingestionState": _state().ingestion_view(video)["state"]})
+    return jsonify({"videoId": video["id"], "projectId": video["projectId"], "ingestionState": _ingestion(video)["state"]})
+
+
+def _warn_fallbacks(video: dict[str, Any]) -> None:
+    """Where the processed file differs from the request (an encoder or a limit of this emulator): the journal."""
+    for note in _state().processing_fallbacks(video):
+        fidelity.warn("processing-fallback", note, "inferred")
+
+
+def _ingestion(video: dict[str, Any]) -> dict[str, Any]:
+    """The ingestion view; a failure's reason goes to the journal (the client has no field for it)."""
+    view = _state().ingestion_view(video)
+    if view["failureReason"]:
+        fidelity.warn("ingest-failed", f"ingestion of video {video['id']} ended ERROR: {view['failureReason']}", "inferred")
+    return view
 
 
 # -- media ---------------------------------------------------------------------
@@ -294,12 +330,8 @@ def _upload(video_id: str, light: bool) -> Response:
     if len(files) != 1:
         raise BadRequestError(f"the multipart body must hold exactly one file field; found {len(files)}", "file")
     _, storage = files[0]
-    blob = storage.stream.commit()  # type: ignore[attr-defined]
-    try:
+    with blob_kept_on_success(storage.stream.commit()) as blob:  # type: ignore[attr-defined]
         video = _state().upload(team["id"], video_id, blob, storage.filename or "upload", light)
-    except ApiError:
-        current_app.extensions["mockservers"].blobs.delete(blob.key)
-        raise
     base = _base()
     return jsonify(
         {
@@ -347,7 +379,26 @@ def download_original(video_id: str) -> Response:
 
 @media.get("/download/processed/<video_id>")
 def download_processed(video_id: str) -> Response:
-    """The processed file (the source's bytes; see README) once processing is DONE."""
+    """The processed file, transcoded with PyAV as requested (fallbacks: docs/pixop.md), once processing is DONE."""
     _, team = _identity()
     upload, blob = _state().processed_media(team["id"], video_id)
+    _warn_fallbacks(_state().video(team["id"], video_id))
     return _download(upload, blob.path)
+
+
+def _screenshot(size: str, video_id: str) -> Response:
+    _, team = _identity()
+    upload, blob = _state().screenshot(team["id"], video_id, size)
+    return _download(upload, blob.path)
+
+
+@media.get("/download/screenshot/small/<video_id>")
+def download_small_screenshot(video_id: str) -> Response:
+    """A real JPEG frame, 320 px wide, with the other downloads' ETag, Range and HEAD behaviour."""
+    return _screenshot("small", video_id)
+
+
+@media.get("/download/screenshot/large/<video_id>")
+def download_large_screenshot(video_id: str) -> Response:
+    """A real JPEG frame at full size (at most 1920 px wide), downloaded like the other media."""
+    return _screenshot("large", video_id)

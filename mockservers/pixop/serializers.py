@@ -8,6 +8,29 @@ from mockservers.pixop.state import PixopState, pixop_time
 
 SIGNATURE_METHOD = "HmacSHA256"
 
+# Exactly the properties the official Java client's models know (its default Jackson
+# mapper fails on any other): VideoMetadata and VideoAttributes.
+METADATA_KEYS = (
+    "containerName", "longContainerName", "codecName", "longCodecName", "pixelFormat", "primaryBitDepth",
+    "frameWidth", "frameHeight", "displayAspectRatio", "scanning", "averageFramerate", "durationInMillis",
+    "totalFrames", "size", "videoStreamSize",
+)
+ATTRIBUTE_KEYS = ("cast", "notes", "genres", "writer", "country", "director", "language", "producer")
+
+
+def metadata_json(metadata: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Video metadata with only the client's known properties (bitrate etc. stay internal)."""
+    if metadata is None:
+        return None
+    out = {key: metadata[key] for key in METADATA_KEYS if key in metadata}
+    out["primaryBitDepth"] = metadata["pixelFormat"]["chromaSubsampling"]["bits"]
+    return {key: out[key] for key in METADATA_KEYS if key in out}
+
+
+def attributes_json(attributes: dict[str, Any]) -> dict[str, Any]:
+    """The video attributes the client models (strings); others are kept but not sent."""
+    return {key: attributes[key] for key in ATTRIBUTE_KEYS if isinstance(attributes.get(key), str)}
+
 
 def team_json(team: dict[str, Any]) -> dict[str, Any]:
     """A team."""
@@ -21,8 +44,9 @@ def user_json(user: dict[str, Any]) -> dict[str, Any]:
         "name": user["name"],
         "email": user["email"],
         "emailConfirmed": True,
-        "authSignatureMethod": "ES256",
-        "authSignaturePublicKey": user["authPublicKey"],
+        "authSignatureMethod": "HS256",
+        # HS256 has no public key: the verification key is the user's secret (inferred).
+        "authSignaturePublicKey": user["authSecret"],
         "authSignaturePublicKeyId": user["authKeyId"],
         "banned": user["banned"],
         "bannedReason": user["bannedReason"],
@@ -39,6 +63,7 @@ def project_json(project: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": project["id"],
         "name": project["name"],
+        "isSample": bool(project.get("sample", False)),
         "teamId": project["teamId"],
         "dateCreated": pixop_time(project["created"]),
         "timeLastUpdated": pixop_time(project["updated"]),
@@ -99,11 +124,11 @@ def video_json(state: PixopState, video: dict[str, Any]) -> dict[str, Any]:
         "upload": upload_json(video),
         "ingestion": {
             "ingestionState": ingestion["state"],
-            "metadata": ingestion["metadata"],
+            "metadata": metadata_json(ingestion["metadata"]),
             "qualityAssessment": ingestion["quality"],
         },
         "processing": processing,
-        "attributes": video["attributes"],
+        "attributes": attributes_json(video["attributes"]),
         "dateCreated": pixop_time(video["created"]),
         "timeLastUpdated": pixop_time(state.video_updated(video)),
     }

@@ -3,31 +3,53 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import math
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+import av
+import av.logging
 from faker import Faker
+from PIL import Image
 
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import BadRequestError, ConflictError, NotFoundError
-from mockservers.core.jobs import DONE, FAILED, INITIAL, job_view
+from mockservers.core.jobs import DONE, FAILED, IN_PROGRESS, INITIAL, Job, JobView
 from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
 from mockservers.pixop import tokens
 from mockservers.pixop.processing import plan_processing
+from mockservers.pixop.transcode import TranscodeResult, transcode
 
+DEFAULT_SETTINGS: dict[str, float] = {
+    "ingest_seconds": 3.0,
+    "process_seconds": 4.0,
+    # Transcoding limits: above them the processed download is the source's bytes (fidelity notes).
+    "transcode_max_source_bytes": 64 * 1024 * 1024,
+    "transcode_max_output_pixels": 1920 * 1080 * 50,  # two seconds of 1080p at 25 fps
+    # How long a status read that finds the clock past the end waits for the worker.
+    "transcode_wait_seconds": 120.0,
+}
+SCREENSHOT_WIDTHS = {"small": 320, "large": 1920}  # inferred: Pixop documents no sizes
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 1000
 METADATA_AT = 0.3  # share of an ingest after which initial metadata is available (inferred)
 FAIL_AT = 0.2  # share of an ingest after which an unparseable upload is reported FAILED (inferred)
-QUALITY_METRICS = ("sharpness", "noise", "blockiness", "colorfulness")
+QUALITY_METRICS = ("noise", "details", "colors")  # the Java client's quality assessment sample
 TOKEN_LIFETIME = tokens.TOKEN_LIFETIME_SECONDS
+# The failure status sent: the official v1 client's README treats ERROR as failure
+# (Pixop's newer API says FAILED); a v1 client polling for ERROR would never stop on FAILED.
+FAILURE_STATUS = "ERROR"
 
 
 @lru_cache(maxsize=8192)
@@ -48,7 +70,8 @@ class PixopState(BaseState):
     """All Pixop data of one emulator instance."""
 
     provider = "pixop"
-    tables = ("teams", "users", "projects", "videos")
+    # tokens: jti -> the team a token was issued for (the real token names no team).
+    tables = ("teams", "users", "projects", "videos", "tokens")
 
     # -- world -------------------------------------------------------------
     def default_world(self) -> dict[str, Any]:
@@ -101,6 +124,8 @@ class PixopState(BaseState):
             created = epoch - 86400 * (30 - index)
             owner = user_ids[project.get("owner", "demo")]
             project_id = self._add_project(team_ids[project["team"]], project.get("name") or faker.catch_phrase(), created)
+            # isSample (the Java client's Project): Pixop's sample projects; which one is inferred.
+            self.db["projects"][project_id]["sample"] = bool(project.get("sample", False))
             for number, video in enumerate(project.get("videos", [])):
                 self._seed_video(project_id, owner, video, created + 600 * (number + 1), faker)
         for team_key, team_id in team_ids.items():
@@ -119,13 +144,16 @@ class PixopState(BaseState):
         media = spec.get("media")
         if media:
             info = self.ctx.blobs.put_file(_media_path(media), key=f"fixture:{media}")
-            self._attach_upload(video, info, media, spec.get("ingest", "full") == "light", created + 60)
+            # Seeded media were ingested long ago: a fixed duration keeps the world independent of settings.
+            self._attach_upload(
+                video, info, media, spec.get("ingest", "full") == "light", created + 60, DEFAULT_SETTINGS["ingest_seconds"]
+            )
 
     def after_load(self) -> None:
         """Fixture media are registered with the blob store under stable keys."""
         for video in self.db["videos"].values():
             upload = video.get("upload")
-            if upload and upload["blobKey"].startswith("fixture:") and self.ctx.blobs.get(upload["blobKey"]) is None:
+            if upload and (upload["blobKey"] or "").startswith("fixture:") and self.ctx.blobs.get(upload["blobKey"]) is None:
                 self.ctx.blobs.put_file(_media_path(upload["blobKey"].split(":", 1)[1], "db.videos[].upload.blobKey"), key=upload["blobKey"])
 
     def credentials(self) -> dict[str, Any]:
@@ -142,14 +170,13 @@ class PixopState(BaseState):
 
     # -- settings ------------------------------------------------------------
     def _setting(self, name: str) -> float:
-        return float(self.ctx.settings.get(name, {"ingest_seconds": 3.0, "process_seconds": 4.0}[name]))
+        return float(self.ctx.settings.get(name, DEFAULT_SETTINGS[name]))
 
     # -- accounts ------------------------------------------------------------
     def _new_auth_key(self, user: dict[str, Any]) -> None:
-        private_pem, public_pem = tokens.new_key_pair(self.ids.integer(256))
-        user["authPrivateKey"] = private_pem
-        user["authPublicKey"] = public_pem
-        user["authKeyId"] = self.ids.uuid()
+        user["authGeneration"] = user.get("authGeneration", 0) + 1
+        user["authSecret"] = self.ids.hex(32)
+        user["authKeyId"] = tokens.key_id(user["authGeneration"])
 
     def _new_signature_secret(self, user: dict[str, Any]) -> None:
         user["signatureSecret"] = self.ids.hex(32)
@@ -163,38 +190,56 @@ class PixopState(BaseState):
             raise tokens.auth_error("UserBannedException", f"user {user['email']} is banned: {user['bannedReason']}", 403)
         return user
 
+    def team_of(self, user: dict[str, Any], team_id: str | None) -> str:
+        """The team a new token is for: ``team_id`` if the user is in it, else the user's first team."""
+        if team_id is None:
+            return user["teams"][0]
+        if team_id not in user["teams"]:
+            raise tokens.auth_error("AuthException", f"user {user['email']} is not a member of team {team_id}", 403)
+        return team_id
+
     def issue_token(self, user: dict[str, Any], team_id: str | None) -> dict[str, str]:
         """A 15-minute JWT for the user, scoped to ``team_id`` (default: the user's first team)."""
         with self.lock:
-            if team_id is None:
-                team_id = user["teams"][0]
-            elif team_id not in user["teams"]:
-                raise tokens.auth_error("AuthException", f"user {user['email']} is not a member of team {team_id}", 403)
+            team_id = self.team_of(user, team_id)
             token = self.mint_token(user["id"], team_id)
             return {"userId": user["id"], "teamId": team_id, "jwtToken": token}
 
-    def mint_token(self, user_id: str, team_id: str, *, lifetime: float | None = TOKEN_LIFETIME, **claims: Any) -> str:
-        """Sign a token for tests: override or drop claims (``exp=None`` makes an eternal token)."""
+    def mint_token(self, user_id: str, team_id: str, /, *, lifetime: float | None = TOKEN_LIFETIME, **claims: Any) -> str:
+        """Sign a token for tests: override or drop claims (``exp=None`` makes an eternal token).
+
+        The token's team is remembered under its ``jti`` (the real token carries no team claim).
+        """
         user = self.db["users"][user_id]
         now = int(self.now())
-        payload: dict[str, Any] = {"iss": tokens.ISSUER, "sub": user_id, "teamId": team_id, "iat": now, "nbf": now, "jti": self.ids.uuid()}
+        payload: dict[str, Any] = {
+            "jti": self.ids.uuid(), "iat": now, "sub": tokens.SUBJECT, "iss": tokens.ISSUER, "nbf": now, "user_id": user_id,
+        }
         if lifetime is not None:
             payload["exp"] = now + int(lifetime)
         payload.update(claims)
         payload = {k: v for k, v in payload.items() if v is not None}
-        return tokens.sign(payload, user["authPrivateKey"], user["authKeyId"])
+        if isinstance(payload.get("jti"), str):
+            self.db["tokens"][payload["jti"]] = {"userId": user_id, "teamId": team_id}
+        return tokens.sign(payload, user["authSecret"], user["authKeyId"])
 
     def authenticate(self, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """(user, team) for a bearer token, or the documented exception for what is wrong with it."""
         claims = tokens.unverified_claims(token)
-        user_id, team_id = claims.get("sub"), claims.get("teamId")
-        user = self.db["users"].get(user_id) if isinstance(user_id, str) else None
-        if user is None or not isinstance(team_id, str) or team_id not in user["teams"] or team_id not in self.db["teams"]:
+        tokens.check_claims(claims)
+        user = self.db["users"].get(claims["user_id"])
+        if user is None:
+            # No user's secret can verify it: the client's test program expects an unknown (real,
+            # expired) Pixop token to be refused as invalid.
+            raise tokens.auth_error("InvalidJWTTokenFoundException", "the JWT token was not signed for a user of this service")
+        issued = self.db["tokens"].get(claims.get("jti")) if isinstance(claims.get("jti"), str) else None
+        # A token this emulator did not issue (no known jti) acts for the user's first team.
+        team_id = issued["teamId"] if issued else (user["teams"][0] if user else None)
+        if user is None or (issued and issued["userId"] != user["id"]) or team_id not in user["teams"] or team_id not in self.db["teams"]:
             raise tokens.auth_error(
-                "InconsistentJWTClaimsException", "the token's claims (sub, teamId) do not name a user and one of their teams"
+                "InconsistentJWTClaimsException", "the token's claims (user_id, jti) do not name a user and one of their teams"
             )
-        tokens.verify_signature(token, user["authPublicKey"])
-        tokens.check_times(claims, self.now())
+        tokens.verify(token, user["authSecret"], self.now())
         if user["banned"]:
             raise tokens.auth_error("UserBannedException", f"user {user['email']} is banned: {user['bannedReason']}", 403)
         return user, self.db["teams"][team_id]
@@ -321,10 +366,6 @@ class PixopState(BaseState):
 
     def list_videos(self, team_id: str, project_id: str | None, parent_id: str | None) -> list[dict[str, Any]]:
         """The team's videos, newest first, optionally filtered."""
-        if project_id is not None:
-            self.project(team_id, project_id)
-        if parent_id is not None:
-            self.video(team_id, parent_id)
         found = [
             v
             for v in self.db["videos"].values()
@@ -346,7 +387,7 @@ class PixopState(BaseState):
                 del self.db["videos"][vid]
             still_used = {v["upload"]["blobKey"] for v in self.db["videos"].values() if v["upload"]}
             for key in keys - still_used:
-                if not key.startswith("fixture:"):
+                if key and not key.startswith("fixture:"):
                     self.ctx.blobs.delete(key)
             return doomed
 
@@ -364,7 +405,9 @@ class PixopState(BaseState):
             self._attach_upload(video, blob, filename, light, self.now())
             return video
 
-    def _attach_upload(self, video: dict[str, Any], blob: BlobInfo, filename: str, light: bool, at: float) -> None:
+    def _attach_upload(
+        self, video: dict[str, Any], blob: BlobInfo, filename: str, light: bool, at: float, duration: float | None = None
+    ) -> None:
         try:
             info = probe_media(blob.path)
             metadata, failure, mime, container = self._metadata_from_probe(info), None, info.mime_type, info.long_container_name
@@ -378,7 +421,7 @@ class PixopState(BaseState):
         }
         video["ingest"] = {
             "startedAt": at,
-            "duration": self._setting("ingest_seconds"),
+            "duration": self._setting("ingest_seconds") if duration is None else duration,
             "light": light,
             "metadata": metadata,
             "failureReason": failure,
@@ -418,32 +461,32 @@ class PixopState(BaseState):
         ingest = video["ingest"]
         if ingest is None:
             state = _state_dict(INITIAL, 0.0, 0, video["created"], False, False, False)
-            return {"state": state, "metadata": None, "quality": None}
+            return {"state": state, "metadata": None, "quality": None, "failureReason": None}
         failed = ingest["metadata"] is None
-        view = job_view(ingest["startedAt"], ingest["duration"], now, fail_at_fraction=FAIL_AT if failed else None)
+        view = Job(ingest["startedAt"], ingest["duration"], fail_at_fraction=FAIL_AT if failed else None).view(now)
         metadata_ready = not failed and (view.status == DONE or view.elapsed >= METADATA_AT * ingest["duration"])
         done = view.status == DONE
+        status = FAILURE_STATUS if view.status == FAILED else view.status
         state = _state_dict(
-            view.status, view.percent, view.eta_seconds, _updated_at(ingest["startedAt"], ingest["duration"], now, FAIL_AT if failed else None),
+            status, view.percent, view.eta_seconds, _updated_at(ingest["startedAt"], ingest["duration"], now, FAIL_AT if failed else None),
             metadata_ready, done, done and not ingest["light"],
         )
-        state["failureReason"] = ingest["failureReason"] if view.status == FAILED else None
+        failure = ingest["failureReason"] if view.status == FAILED else None
         metadata = ingest["metadata"] if metadata_ready else None
         if metadata is not None and ingest["light"]:
             # Seed: light ingestion skips deep scanning-type analysis.
             metadata = {**metadata, "scanning": {"metadata": metadata["scanning"]["metadata"], "heuristics": None}}
-        return {"state": state, "metadata": metadata, "quality": ingest["quality"] if done else None}
+        return {"state": state, "metadata": metadata, "quality": ingest["quality"] if done else None, "failureReason": failure}
 
     def _processed_ingestion_view(self, video: dict[str, Any], now: float) -> dict[str, Any]:
         processing = video["processing"]
-        view = job_view(processing["startedAt"], processing["duration"], now)
+        view = self._processing_status(video)
         done = view.status == DONE
         state = _state_dict(
             DONE if done else INITIAL, 100.0 if done else 0.0, 0 if done else view.eta_seconds,
             processing["startedAt"] + processing["duration"] if done else video["created"], done, done, False,
         )
-        state["failureReason"] = None
-        return {"state": state, "metadata": processing["metadata"] if done else None, "quality": None}
+        return {"state": state, "metadata": processing["metadata"] if done else None, "quality": None, "failureReason": None}
 
     # -- processing ------------------------------------------------------------
     def process(self, team_id: str, user_id: str, video_id: str, body: Any) -> dict[str, Any]:
@@ -458,6 +501,8 @@ class PixopState(BaseState):
             source_upload = self._media_upload(source)
             child["upload"] = {
                 **source_upload,
+                "blobKey": None,  # set by the transcoding worker
+                "fileSize": plan["metadata"]["size"],
                 "fileName": f"{stem}_processed.{plan['extension']}",
                 "fileType": plan["mime"],
                 "fileContainerName": plan["metadata"]["longContainerName"],
@@ -470,8 +515,99 @@ class PixopState(BaseState):
                 "version": version,
                 "parameters": plan["parameters"],
                 "metadata": plan["metadata"],
+                "plan": plan,
+                "sourceBlobKey": source_upload["blobKey"],
+                "outputReady": False,
+                "fallbacks": [],
             }
+            self._start_transcode(child)
             return child
+
+    # -- the transcoding worker --------------------------------------------------
+    def reset(self) -> None:
+        """Back to the seeded world; queued transcodes of the old world are dropped."""
+        executor = getattr(self, "_executor", None)
+        if executor is not None:
+            # A running job finishes on its own thread and is discarded (its video is gone).
+            executor.shutdown(wait=False, cancel_futures=True)
+        super().reset()
+
+    def _start_transcode(self, child: dict[str, Any]) -> Future[None]:
+        """Transcode on a worker thread so the emulator keeps answering; one job at a time."""
+        if not hasattr(self, "_transcodes"):
+            # Not in db: threads are not state (reset drops them; a restored snapshot restarts them).
+            self._transcodes: dict[str, Future[None]] = {}
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pixop-transcode")
+            self._attach_lock = threading.Lock()
+        future = self._executor.submit(self._transcode, child, self._attach_lock)
+        self._transcodes[child["id"]] = future
+        return future
+
+    def _transcode(self, child: dict[str, Any], attach_lock: threading.Lock) -> None:
+        processing = child["processing"]
+        source = self.ctx.blobs.get(processing["sourceBlobKey"])
+        limits = {name: self._setting(name) for name in ("transcode_max_source_bytes", "transcode_max_output_pixels")}
+        try:
+            result = transcode(source.path, processing["plan"], limits) if source else TranscodeResult(None, None, ["the source file is gone"])
+        except Exception as exc:  # a worker must never leave a job without an outcome
+            result = TranscodeResult(None, None, [f"transcoding failed ({type(exc).__name__}: {exc}): the download is the source's bytes"])
+        # The attach lock, not the state lock: a request holding the state lock may be waiting for us.
+        with attach_lock:
+            if self.db["videos"].get(child["id"]) is not child:  # deleted or reset meanwhile
+                if result.path:
+                    os.unlink(result.path)
+                return
+            upload = child["upload"]
+            try:
+                if result.path:
+                    with open(result.path, "rb") as written:  # copied in: the store owns (and deletes) it
+                        info = self.ctx.blobs.put_stream(written)
+                    probe = probe_media(info.path)
+                    processing["metadata"] = self._metadata_from_probe(probe)
+                    upload.update(blobKey=info.key, md5=info.md5, fileSize=info.size, fileContainerName=probe.long_container_name)
+            except Exception as exc:
+                result = TranscodeResult(None, None, result.fallbacks + [f"the output could not be stored or probed ({exc})"])
+            finally:
+                if result.path and os.path.exists(result.path):
+                    os.unlink(result.path)
+            if not result.path:
+                upload.update(blobKey=processing["sourceBlobKey"], fileSize=source.size if source else None)
+            processing["fallbacks"] = result.fallbacks
+            processing["outputReady"] = True
+
+    def _output_ready(self, video: dict[str, Any]) -> bool:
+        """Wait (bounded) for the worker of a processed video whose job the clock says is over."""
+        processing = video["processing"]
+        if processing["outputReady"]:
+            return True
+        future = getattr(self, "_transcodes", {}).get(video["id"])
+        for _ in range(2):
+            if future is None or (future.done() and not processing["outputReady"]):
+                # Restored from a snapshot: the worker of the original process (or of the record
+                # before restore()) is gone or wrote to a record that no longer exists. Start again.
+                future = self._start_transcode(video)
+            try:
+                future.result(timeout=self._setting("transcode_wait_seconds"))
+            except FutureTimeout:
+                return False
+            except Exception:  # the worker's own failure handling did not run: not ready, never DONE
+                return False
+            if processing["outputReady"]:
+                return True
+        return False
+
+    def _processing_status(self, video: dict[str, Any]) -> Any:
+        """The job on the clock, held at 99 % while the file is not written yet (DONE means the file exists)."""
+        processing = video["processing"]
+        view = Job(processing["startedAt"], processing["duration"]).view(self.now())
+        if view.status == DONE and not self._output_ready(video):
+            return JobView(IN_PROGRESS, 99.0, 1, view.elapsed)
+        return view
+
+    def processing_fallbacks(self, video: dict[str, Any]) -> list[str]:
+        """How the processed file differs from the request (for the journal)."""
+        processing = video.get("processing")
+        return list(processing["fallbacks"]) if processing else []
 
     def _ingested_metadata(self, video: dict[str, Any]) -> dict[str, Any]:
         view = self.ingestion_view(video)
@@ -492,7 +628,7 @@ class PixopState(BaseState):
         processing = video["processing"]
         if processing is None:
             return None
-        view = job_view(processing["startedAt"], processing["duration"], self.now())
+        view = self._processing_status(video)
         return {
             "updatedAt": pixop_time(_updated_at(processing["startedAt"], processing["duration"], self.now(), None)),
             "processingStatus": view.status,
@@ -519,6 +655,27 @@ class PixopState(BaseState):
             raise ConflictError(f"processed media of video {video_id} is not ready: processing is {status}", "MediaNotReadyException")
         return video["upload"], self._blob(video["upload"])
 
+    def screenshot(self, team_id: str, video_id: str, size: str) -> tuple[dict[str, Any], BlobInfo]:
+        """A real JPEG frame of the video (``small``: 320 px wide; ``large``: full size up to 1920 px), made once and kept."""
+        video = self.video(team_id, video_id)
+        if video["processing"] is not None:
+            upload, media = self.processed_media(team_id, video_id)
+        else:
+            upload, media = self.original_media(team_id, video_id)
+            if self.ingestion_view(video)["state"]["ingestionStatus"] != DONE:
+                raise ConflictError(f"screenshots of video {video_id} are made during ingestion, which is not DONE", "MediaNotReadyException")
+        key = f"screenshot-{upload['md5']}-{size}"
+        blob = self.ctx.blobs.get(key)
+        if blob is None:
+            try:
+                # Over the transcoding size limit only the first frame is decoded (cheap), else the middle one.
+                middle = media.size <= self._setting("transcode_max_source_bytes")
+                blob = self.ctx.blobs.put_bytes(_jpeg_frame(media.path, SCREENSHOT_WIDTHS[size], middle), key=key)
+            except NotMediaError as exc:
+                raise NotFoundError(f"video {video_id} has no frame to show: {exc}", "MediaNotFoundException") from None
+        stem = upload["fileName"].rsplit(".", 1)[0] if upload.get("fileName") else video["id"]
+        return {**upload, "fileName": f"{stem}_{size}.jpg", "fileType": "image/jpeg", "md5": blob.md5}, blob
+
     def _blob(self, upload: dict[str, Any]) -> BlobInfo:
         blob = self.ctx.blobs.get(upload["blobKey"])
         if blob is None:
@@ -541,12 +698,12 @@ def _state_dict(status: str, percent: float, eta: int, updated: float, metadata:
         "ingestionStatus": status,
         "videoMetadataAvailable": metadata,
         "videoMetadataCommitted": committed,
-        "processingProgressPercent": percent,
+        # An Integer in the client's VideoIngestionState.
+        "processingProgressPercent": int(percent),
         "etaSeconds": eta,
         "webVideoAvailable": artifacts,
         "thumbnailsAvailable": artifacts,
         "fullFramesAvailable": artifacts,
-        "failureReason": None,
     }
 
 
@@ -574,6 +731,27 @@ def _quality_assessment(md5: str, metadata: dict[str, Any]) -> dict[str, Any]:
         })
     overall = round(sum(m["subjectiveScore"] for m in metrics) / len(metrics), 2)
     return {"metrics": metrics, "overallSubjectiveScore": overall}
+
+
+def _jpeg_frame(path: str, max_width: int, middle: bool = True) -> bytes:
+    """The middle (or first) frame of the video as a JPEG, at most ``max_width`` wide (aspect kept, even height)."""
+    try:
+        with av.logging.Capture(), av.open(path) as container:
+            frames = []
+            for frame in container.decode(video=0):
+                frames.append(frame)
+                if not middle:
+                    break
+    except (av.FFmpegError, IndexError) as exc:
+        raise NotMediaError(str(exc)) from None
+    if not frames:
+        raise NotMediaError("no video frames")
+    image = frames[len(frames) // 2].to_image()
+    if image.width > max_width:
+        image = image.resize((max_width, max(2, round(image.height * max_width / image.width / 2) * 2)), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def _label(score: float) -> str:

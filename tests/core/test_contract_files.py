@@ -114,8 +114,8 @@ def user() -> dict[str, Any]:
         "name": "Ada Lovelace",
         "email": "ada@example.com",
         "emailConfirmed": True,
-        "authSignatureMethod": "ES256",
-        "authSignaturePublicKey": PEM,
+        "authSignatureMethod": "HS256",
+        "authSignaturePublicKey": "ab" * 32,
         "authSignaturePublicKeyId": "key-1",
         "banned": False,
         "bannedReason": None,
@@ -134,7 +134,7 @@ def team(team_id: str = "team-1") -> dict[str, Any]:
 
 def project() -> dict[str, Any]:
     """A project document."""
-    return {"id": PROJECT_ID, "name": "Archive", "teamId": "team-1", "dateCreated": T0, "timeLastUpdated": T1}
+    return {"id": PROJECT_ID, "name": "Archive", "isSample": False, "teamId": "team-1", "dateCreated": T0, "timeLastUpdated": T1}
 
 
 def ingestion_state(status: str = "DONE") -> dict[str, Any]:
@@ -145,12 +145,11 @@ def ingestion_state(status: str = "DONE") -> dict[str, Any]:
         "ingestionStatus": status,
         "videoMetadataAvailable": done,
         "videoMetadataCommitted": done,
-        "processingProgressPercent": 100.0 if done else 0.0,
+        "processingProgressPercent": 100 if done else 0,
         "etaSeconds": 0 if done else 60,
         "webVideoAvailable": done,
         "thumbnailsAvailable": done,
         "fullFramesAvailable": done,
-        "failureReason": None,
     }
 
 
@@ -203,7 +202,7 @@ def original_video() -> dict[str, Any]:
                 "totalFrames": 750,
                 "size": 10485760,
                 "videoStreamSize": 10000000,
-                "bitrate": 2796202,
+                "primaryBitDepth": 8,
             },
             "qualityAssessment": {
                 "metrics": [
@@ -219,7 +218,7 @@ def original_video() -> dict[str, Any]:
             },
         },
         "processing": None,
-        "attributes": {"source": "tape 7"},
+        "attributes": {"notes": "tape 7"},
         "dateCreated": T0,
         "timeLastUpdated": T1,
     }
@@ -260,11 +259,11 @@ def processed_video() -> dict[str, Any]:
                     "bitrate": 147000000,
                     "frameWidth": 1920,
                     "frameHeight": 1080,
-                    "frameRate": 25.0,
+                    "averageFramerate": 25.0,
                     "scanning": {"scanningType": "progressive", "interlacedFieldOrder": None},
                     "videoFilters": [
                         {"name": "deint", "properties": {}},
-                        {"name": "pabsr1", "properties": {"clarityBoost": "low"}},
+                        {"name": "pabsr1", "properties": {"targetWidth": 1920, "targetHeight": 1080, "clarityBoost": "low"}},
                     ],
                 },
             },
@@ -303,9 +302,9 @@ def project_list() -> dict[str, Any]:
 
 
 def video_list() -> dict[str, Any]:
-    """GET /videos/v1/videos body (last page: a previous link, no next)."""
+    """GET /videos/v1/videos body (last page: a prev link, no next)."""
     links = page_links("/videos/v1/videos", next_page=False)
-    links["previous"] = {"href": url("/videos/v1/videos?page=0&page-size=2")}
+    links["prev"] = {"href": url("/videos/v1/videos?page=0&page-size=2")}
     items = [
         {
             "_links": {"self": {"href": url(f"/videos/v1/video/{video['id']}")}},
@@ -373,8 +372,8 @@ VALID: dict[str, list[Any]] = {
         {"userId": "usr-1", "teamId": "team-1", "jwtToken": "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ1c3ItMSJ9.c2ln"}
     ],
     "authenticate-token.response.json": [
-        {"user": user(), "team": team(), "otherTeams": [team("team-2"), team("team-3")]},
-        {"user": user(), "team": team(), "otherTeams": []},
+        {"user": user(), "team": team()},
+        {"user": user(), "team": team("team-2")},
     ],
     "get-account.response.json": [{"user": user(), "team": team()}],
     "generate-auth-secret.response.json": [{"user": user()}],
@@ -461,7 +460,7 @@ VALID: dict[str, list[Any]] = {
         {
             "videoId": ORIGINAL_ID,
             "projectId": PROJECT_ID,
-            "ingestionState": {**ingestion_state("FAILED"), "failureReason": "Unsupported codec"},
+            "ingestionState": ingestion_state("ERROR"),
         },
     ],
     "delete-video.response.json": [{"deletedVideos": [{"videoId": ORIGINAL_ID}, {"videoId": PROCESSED_ID}]}],
@@ -535,7 +534,7 @@ INVALID: list[tuple[str, str, Any]] = [
         "ISO 8601 date",
         {"user": {**user(), "dateCreated": "2021-07-02T10:00:00Z"}, "team": team()},
     ),
-    ("authenticate-token.response.json", "missing otherTeams", {"user": user(), "team": team()}),
+    ("authenticate-token.response.json", "otherTeams (the client's AuthenticatedIdentity has none)", {"user": user(), "team": team(), "otherTeams": []}),
     (
         "authenticate-token.response.json",
         "team with extra field",
@@ -600,7 +599,7 @@ INVALID: list[tuple[str, str, Any]] = [
     (
         "list-videos.response.json",
         "unknown link",
-        modified(video_list(), lambda d: d["_links"].update(prev={"href": url("/")})),
+        modified(video_list(), lambda d: d["_links"].update(previous={"href": url("/")})),  # the seed's name; the client reads prev
     ),
     (
         "list-videos.response.json",

@@ -83,3 +83,19 @@ def test_claims_returned_are_a_copy() -> None:
 
 def test_unverified_claims_still_work() -> None:
     assert jwt.unverified_claims(_token({"sub": "u"}), "HS256") == {"sub": "u"}
+
+
+def test_rs256_with_a_pem_key_or_a_key_object() -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    public = private.public_key()
+    pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    token = pyjwt.encode({"exp": NOW + 60, "application_id": "a"}, private, algorithm="RS256")
+    assert verify(token, pem, ["RS256"], NOW)["application_id"] == "a"
+    assert verify(token, public, ["RS256"], NOW)["application_id"] == "a"
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    with pytest.raises(JwtProblem) as caught:
+        verify(token, other, ["RS256"], NOW)
+    assert caught.value.kind == "bad_signature"

@@ -39,3 +39,20 @@ def test_a_provider_without_the_modules_has_none() -> None:
     lonely = Provider("lonely", "t", 0, LonelyState, lambda app: None, lambda e: None)  # type: ignore[arg-type,return-value]
     assert lonely.package == "somewhere_else.lonely"
     assert lonely.find_walk() is None and lonely.find_machine() is None and lonely.find_authenticate() is None
+
+
+def test_the_error_document_is_declared_not_a_magic_name(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from mockservers.core.contracts import ContractSet
+
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    endpoint = {"operation": "x", "method": "GET", "path": "/x", "responses": {"200": None, "default": "problem.json"}}
+    (folder / "endpoints.json").write_text(json.dumps({"provider": "demo", "endpoints": [endpoint]}))
+    (folder / "problem.json").write_text(json.dumps({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["title"]}))
+    assert ContractSet("demo", tmp_path).error_contract == "problem.json"  # the endpoints' shared default
+    assert ContractSet("demo", tmp_path, "other.json").error_contract == "other.json"  # Provider.error_contract wins
+    contracts = ContractSet("demo", tmp_path)
+    assert contracts.check_exchange("GET", "/nowhere", 404, {"title": "t"}, True) == []
+    assert contracts.check_exchange("GET", "/nowhere", 404, {"error": "t"}, True) != []

@@ -15,6 +15,7 @@ from mockservers.core.state import BaseState
 from mockservers.core.views import (
     PAGE_DASH_SIZE,
     PAGE_INDEX,
+    blob_kept_on_success,
     committed_upload,
     flag,
     int_value,
@@ -22,6 +23,7 @@ from mockservers.core.views import (
     pagination_links,
     query_flag,
     query_int,
+    request_fields,
     request_json,
     state,
 )
@@ -188,3 +190,23 @@ def test_committed_upload_deletes_a_blob_committed_inside_a_failed_block(tmp_pat
         assert store.keys() == [blob.key]
         raise BadRequestError("the state refused it")
     assert store.keys() == []
+
+
+def test_request_fields_reads_forms_and_json() -> None:
+    with app.test_request_context("/", method="POST", data={"name": "a", "public": "yes"}):
+        fields = request_fields()
+        assert fields == {"name": "a", "public": "yes"} and flag(fields["public"], "public") is True
+    with app.test_request_context("/", method="POST", json={"name": "b"}):
+        assert request_fields() == {"name": "b"}
+
+
+def test_blob_kept_on_success_deletes_the_blob_when_the_block_fails(tmp_path: Any) -> None:
+    store = BlobStore(str(tmp_path))
+    kept = store.put_bytes(b"kept")
+    with blob_kept_on_success(kept, store):
+        pass
+    assert store.keys() == [kept.key]
+    doomed = store.put_bytes(b"doomed")
+    with pytest.raises(BadRequestError), blob_kept_on_success(doomed, store):
+        raise BadRequestError("refused")
+    assert store.keys() == [kept.key]

@@ -92,7 +92,6 @@ def test_team_id_of_a_team_the_user_is_not_in_is_forbidden(pixop, make_pixop_cli
         "unknown email",
         "empty password",
         "no auth",
-        "bearer instead of basic",
         "garbage header",
     ],
 )
@@ -104,7 +103,6 @@ def test_token_refused_without_valid_basic_credentials(pixop, make_pixop_client,
         "unknown email": {"auth": ("nobody@" + user["email"].split("@")[1], user["demo_password"])},
         "empty password": {"auth": (user["email"], "")},
         "no auth": {},
-        "bearer instead of basic": {"headers": bearer(pixop.state.mint_token(user["id"], user["teams"][0]))},
         "garbage header": {"headers": {"Authorization": "Basic !!!not-base64!!!"}},
     }[case]
     assert_error(client.get(TOKEN, **kwargs), 401, "AuthException")
@@ -122,32 +120,77 @@ def test_banned_user_token_is_refused(pixop, make_pixop_client) -> None:
     banned = pixop.state.user_by_key("banned")
     token = pixop.state.mint_token(banned["id"], banned["teams"][0])
     client = make_pixop_client(login=False)
-    for method, path in (("POST", TOKEN), ("GET", ACCOUNT), ("GET", "/videos/v1/projects")):
+    for method, path in (("GET", ACCOUNT), ("GET", "/videos/v1/projects")):
         assert_error(client.request(method, path, headers=bearer(token)), 403, "UserBannedException")
+    # POST /token: the Java client reads failures from 401 bodies only (banned included).
+    assert_error(client.post(TOKEN, headers=bearer(token)), 401, "UserBannedException")
+
+
+def test_bearer_refreshes_the_token_for_the_same_team(pixop, pixop_client) -> None:
+    pixop.clock.freeze()
+    user = demo(pixop)
+    old = pixop_client.headers["Authorization"][7:]
+    pixop.clock.advance(600)
+    response = pixop_client.get(TOKEN)  # Java client newToken(jwt, null)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert set(body) == {"userId", "teamId", "jwtToken"}
+    assert body["userId"] == user["id"] and body["teamId"] == user["teams"][0]
+    assert body["jwtToken"] != old
+    claims = jwt.decode(body["jwtToken"], options={"verify_signature": False})
+    assert claims["iat"] == int(pixop.clock.time())
+    pixop.clock.advance(600)  # the old token has expired, the new one has not
+    assert_error(pixop_client.get(ACCOUNT, headers=bearer(old)), 401, "ExpiredJWTTokenException")
+    assert pixop_client.get(ACCOUNT, headers=bearer(body["jwtToken"])).status_code == 200
+
+
+def test_bearer_with_team_id_switches_team(pixop, pixop_client) -> None:
+    user = demo(pixop)
+    response = pixop_client.get(TOKEN, params={"team-id": user["teams"][1]})  # newToken(jwt, teamId)
+    assert response.status_code == 200, response.text
+    assert response.json()["teamId"] == user["teams"][1]
+    account = pixop_client.get(ACCOUNT, headers=bearer(response.json()["jwtToken"])).json()
+    assert account["team"]["id"] == user["teams"][1]
+    foreign = pixop.state.user_by_key("other")["teams"][0]
+    assert_error(pixop_client.get(TOKEN, params={"team-id": foreign}), 403, "AuthException")
+
+
+def test_bearer_refresh_needs_a_valid_token(pixop, make_pixop_client) -> None:
+    client = make_pixop_client(login=False)
+    assert_error(client.get(TOKEN, headers=bearer("not-a-jwt")), 401, "InvalidJWTTokenFoundException")
+
+
+def test_token_has_the_real_tokens_shape(pixop, pixop_client) -> None:
+    token = pixop_client.headers["Authorization"][7:]
+    header = jwt.get_unverified_header(token)
+    assert header == {"kid": "key-1", "alg": "HS256", "typ": "JWT"}
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert set(claims) == {"jti", "iat", "sub", "iss", "exp", "nbf", "user_id"}
+    assert claims["sub"] == "API-Access-Credentials" and claims["iss"] == "Pixop"
+    assert claims["nbf"] == claims["iat"] and claims["exp"] == claims["iat"] + 900
+    assert claims["user_id"] == demo(pixop)["id"]
 
 
 # -- POST /token and GET /account ------------------------------------------------------
-def test_validating_a_token_returns_user_team_and_other_teams(pixop, pixop_client) -> None:
+def test_validating_a_token_returns_user_and_team(pixop, pixop_client) -> None:
     user = demo(pixop)
     response = pixop_client.post(TOKEN)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"user", "team", "otherTeams"}
+    # The seed also shows otherTeams; the client's AuthenticatedIdentity would fail on it.
+    assert set(body) == {"user", "team"}
     assert body["user"]["id"] == user["id"]
     assert body["user"]["email"] == user["email"]
     assert body["user"]["banned"] is False
     assert body["team"]["id"] == user["teams"][0]
-    assert [t["id"] for t in body["otherTeams"]] == user["teams"][1:]
-    assert len(body["otherTeams"]) == 1  # the demo user is in two teams
-    assert body["otherTeams"][0]["name"] == pixop.state.db["teams"][user["teams"][1]]["name"]
 
 
-def test_validating_a_second_team_token_lists_the_first_as_other(pixop, make_pixop_client) -> None:
+def test_validating_a_second_team_token_names_that_team(pixop, make_pixop_client) -> None:
     user = demo(pixop)
     client = make_pixop_client(team_id=user["teams"][1])
     body = client.post(TOKEN).json()
     assert body["team"]["id"] == user["teams"][1]
-    assert [t["id"] for t in body["otherTeams"]] == [user["teams"][0]]
+    assert body["team"]["name"] == pixop.state.db["teams"][user["teams"][1]]["name"]
 
 
 def test_get_account(pixop, pixop_client) -> None:
@@ -159,7 +202,7 @@ def test_get_account(pixop, pixop_client) -> None:
     assert body["user"]["id"] == user["id"]
     assert body["user"]["name"] == user["name"]
     assert body["user"]["authSignaturePublicKeyId"] == user["authKeyId"]
-    assert body["user"]["authSignaturePublicKey"] == user["authPublicKey"]
+    assert body["user"]["authSignaturePublicKey"] == user["authSecret"]
     assert (
         body["user"]["authSignatureMethod"]
         == jwt.get_unverified_header(pixop_client.headers["Authorization"][7:])["alg"]
@@ -168,7 +211,7 @@ def test_get_account(pixop, pixop_client) -> None:
     assert body["team"]["name"] == pixop.state.db["teams"][user["teams"][0]]["name"]
 
 
-def test_the_token_is_verifiable_with_the_published_public_key(pixop, pixop_client) -> None:
+def test_the_token_is_verifiable_with_the_published_key(pixop, pixop_client) -> None:
     account = pixop_client.get(ACCOUNT).json()["user"]
     token = pixop_client.headers["Authorization"][len("Bearer ") :]
     assert jwt.get_unverified_header(token)["kid"] == account["authSignaturePublicKeyId"]
@@ -178,7 +221,7 @@ def test_the_token_is_verifiable_with_the_published_public_key(pixop, pixop_clie
         algorithms=[account["authSignatureMethod"]],
         options={"verify_exp": False},
     )
-    assert claims["sub"] == account["id"]
+    assert claims["user_id"] == account["id"]
 
 
 # -- the documented JWT exceptions --------------------------------------------------------
@@ -208,27 +251,27 @@ def test_token_signed_by_another_key_is_invalid(pixop, make_pixop_client) -> Non
     user = demo(pixop)
     genuine = pixop.state.mint_token(user["id"], user["teams"][0])
     claims = jwt.decode(genuine, options={"verify_signature": False})
-    foreign_private, _ = tokens.new_key_pair(987654321)
-    assert foreign_private != user["authPrivateKey"]
-    forged = tokens.sign(claims, foreign_private, user["authKeyId"])
+    foreign_secret = "f" * 64
+    assert foreign_secret != user["authSecret"]
+    forged = tokens.sign(claims, foreign_secret, user["authKeyId"])
     client = make_pixop_client(login=False)
     assert client.get(ACCOUNT, headers=bearer(genuine)).status_code == 200
     assert_error(client.get(ACCOUNT, headers=bearer(forged)), 401, "InvalidJWTTokenFoundException")
     # Another user's genuine key does not sign for the demo user either.
     other = pixop.state.user_by_key("other")
-    crossed = tokens.sign(claims, other["authPrivateKey"], other["authKeyId"])
+    crossed = tokens.sign(claims, other["authSecret"], other["authKeyId"])
     assert_error(client.get(ACCOUNT, headers=bearer(crossed)), 401, "InvalidJWTTokenFoundException")
 
 
-@pytest.mark.parametrize("alg", ["HS256", "none"])
+@pytest.mark.parametrize("alg", ["HS512", "none"])
 def test_token_with_the_wrong_algorithm_is_invalid(pixop, make_pixop_client, alg: str) -> None:
     user = demo(pixop)
     claims = jwt.decode(
         pixop.state.mint_token(user["id"], user["teams"][0]), options={"verify_signature": False}
     )
-    if alg == "HS256":
-        # The classic key-confusion attack: HMAC with the (public) key as secret.
-        token = jwt.encode(claims, "a-shared-secret-that-is-long-enough-for-hs256", algorithm="HS256")
+    if alg == "HS512":
+        # The right secret with another algorithm than the real tokens' HS256.
+        token = jwt.encode(claims, user["authSecret"].encode(), algorithm="HS512", headers={"kid": user["authKeyId"]})
     else:
         token = unsigned_token(claims, alg)
     assert_error(
@@ -283,22 +326,41 @@ def test_eternal_token(pixop, make_pixop_client) -> None:
 
 
 @pytest.mark.parametrize(
-    "case", ["team the user is not in", "unknown team", "unknown sub", "no teamId", "no sub"]
+    "case", ["team the user is not in", "no user_id", "other sub", "no sub", "other iss", "jti of another user"]
 )
 def test_inconsistent_claims(pixop, make_pixop_client, case: str) -> None:
     user = demo(pixop)
     team = user["teams"][0]
-    foreign_team = pixop.state.user_by_key("other")["teams"][0]
+    other = pixop.state.user_by_key("other")
+    if case == "team the user is not in":
+        team = other["teams"][0]
     overrides = {
-        "team the user is not in": {"teamId": foreign_team},
-        "unknown team": {"teamId": "00000000-0000-0000-0000-000000000000"},
-        "unknown sub": {"sub": "00000000-0000-0000-0000-000000000000"},
-        "no teamId": {"teamId": None},
+        "team the user is not in": {},
+        "no user_id": {"user_id": None},
+        "other sub": {"sub": user["id"]},
         "no sub": {"sub": None},
+        "other iss": {"iss": "pixop-accounts"},
+        "jti of another user": {},
     }[case]
+    if case == "jti of another user":
+        theirs = jwt.decode(pixop.state.mint_token(other["id"], other["teams"][0]), options={"verify_signature": False})
+        overrides = {"jti": theirs["jti"]}
     token = pixop.state.mint_token(user["id"], team, **overrides)
+    if case == "jti of another user":
+        # mint_token recorded the jti for the demo user: put the other user's record back.
+        pixop.state.db["tokens"][theirs["jti"]] = {"userId": other["id"], "teamId": other["teams"][0]}
     response = make_pixop_client(login=False).get(ACCOUNT, headers=bearer(token))
     assert_error(response, 401, "InconsistentJWTClaimsException")
+
+
+def test_a_token_of_an_unknown_user_is_invalid(pixop, make_pixop_client) -> None:
+    """Like the real, expired Pixop token the client's test program validates: InvalidJWTTokenFoundException."""
+    claims = {"jti": "j", "iat": 1587497332, "sub": "API-Access-Credentials", "iss": "Pixop", "exp": 1587498232,
+              "nbf": 1587497332, "user_id": "00000000-0000-0000-0000-000000000000"}
+    token = tokens.sign(claims, "a-secret-of-the-real-pixop-service-32b", "key-1")
+    client = make_pixop_client(login=False)
+    assert_error(client.post(TOKEN, headers=bearer(token)), 401, "InvalidJWTTokenFoundException")
+    assert_error(client.get(ACCOUNT, headers=bearer(token)), 401, "InvalidJWTTokenFoundException")
 
 
 # -- generate-auth-secret ---------------------------------------------------------------

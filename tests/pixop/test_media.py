@@ -102,8 +102,13 @@ def test_non_media_upload_fails_ingestion_with_a_reason(pixop, pixop_client) -> 
     assert _ingest_state(pixop_client, created["videoId"])["ingestionStatus"] == "INITIAL"
     pixop.clock.advance(60)
     state = _ingest_state(pixop_client, created["videoId"])
-    assert state["ingestionStatus"] == "FAILED"
-    assert "not a video" in state["failureReason"]
+    # ERROR: the failure status the official v1 client's README polls for.
+    assert state["ingestionStatus"] == "ERROR"
+    assert "failureReason" not in state
+    # The reason goes to the journal, not into the answer.
+    warnings = pixop.journal.last(path=f"/videos/v1/check-ingest-video-progress/{created['videoId']}").warnings
+    assert [w["code"] for w in warnings] == ["ingest-failed"]
+    assert "not a video" in warnings[0]["message"]
     # A failed ingestion cannot be processed.
     response = pixop_client.post(created["processVideoUrl"], json={})
     assert response.status_code == 409

@@ -106,15 +106,16 @@ def test_empty_request_derives_everything_from_the_source(pixop_client, source) 
     assert target["codec"]["name"] == probe.codec_name
     assert (target["frameWidth"], target["frameHeight"]) == (probe.frame_width, probe.frame_height)
     assert target["pixelFormat"]["chromaSubsampling"] == {"yuv": probe.chroma_yuv, "bits": probe.chroma_bits}
-    assert target["frameRate"] == pytest.approx(probe.average_framerate, rel=1e-3)
+    assert "frameRate" not in target
+    assert target["averageFramerate"] == pytest.approx(probe.average_framerate, rel=1e-3)
     # Same pixels and frame rate: the source bitrate, floored at 100 kbit/s (see the fidelity notes).
     assert target["bitrate"] == max(100_000, probe.bit_rate)
 
 
-def test_processing_creates_a_child_that_reflects_the_request(pixop, pixop_client, source) -> None:
+def test_processing_creates_a_child_that_reflects_the_request(pixop, pixop_client, source, tmp_path) -> None:
     body = {
         "mediaContainerCodec": {"container": "mxf", "codec": "dnxhd"},
-        "dnxhdHrProfile": "dnxhr_hq",
+        "dnxhdHrProfile": "dnxhr_hqx",
         "chromaSubsampling": {"yuv": "4:2:2", "bits": 10},
         "scaler": "pabsr1",
         "clarityBoost": "high",
@@ -148,14 +149,26 @@ def test_processing_creates_a_child_that_reflects_the_request(pixop, pixop_clien
     assert metadata["averageFramerate"] == 50.0
     assert metadata["durationInMillis"] == 600
     assert metadata["totalFrames"] == 30
-    assert metadata["scanning"]["metadata"] == {"scanningType": "interlaced", "interlacedFieldOrder": "bottom_field"}
-    assert metadata["bitrate"] == 20_500_000
+    # The metadata is probed from the real output file; it is encoded progressive (a documented fallback).
+    assert metadata["scanning"]["metadata"]["scanningType"] == "progressive"
+    notes = [w["message"] for w in pixop.journal.last(path=f"/videos/v1/video/{child_id}").warnings]
+    assert any("interlaced output is encoded progressive" in n for n in notes), notes
+    assert "bitrate" not in metadata  # the client's VideoMetadata has no bitrate
     target = child["processing"]["processingParameters"]["targetVideo"]
-    assert target["codec"]["properties"] == {"profile": "dnxhr_hq"}
-    assert {"name": "pabsr1", "properties": {"clarityBoost": "high"}} in target["videoFilters"]
+    assert target["codec"]["properties"] == {"profile": "dnxhr_hqx"}
+    assert target["scanning"] == {"scanningType": "interlaced", "interlacedFieldOrder": "bottom_field"}
+    assert target["bitrate"] == 20_500_000
+    assert {"name": "pabsr1", "properties": {"targetWidth": 1280, "targetHeight": 720, "clarityBoost": "high"}} in target["videoFilters"]
     download = pixop_client.get(answer["downloadMediaUrl"])
     assert download.status_code == 200
-    assert download.content == (MEDIA / "small.mov").read_bytes()  # processed bytes: see README
+    # A real file: the requested container, codec, size, frame rate and clip (probed with PyAV).
+    out = tmp_path / "processed.mxf"
+    out.write_bytes(download.content)
+    probe = probe_media(out)
+    assert (probe.container_name, probe.codec_name) == ("mxf", "dnxhd")
+    assert (probe.frame_width, probe.frame_height, probe.average_framerate) == (1280, 720, 50.0)
+    assert (probe.total_frames, probe.pixel_format) == (30, "yuv422p10le")
+    assert download.headers["ETag"].strip('"') == pixop.state.db["videos"][child_id]["upload"]["md5"]
     assert download.headers["Content-Disposition"].endswith("small_processed.mxf")
     children = pixop_client.get("/videos/v1/videos", params={"parent-id": source["videoId"]}).json()
     assert [v["id"] for v in children["_embedded"]["videos"]] == [child_id]
@@ -198,3 +211,33 @@ def test_progress_of_an_original_is_not_a_processing_job(pixop_client, source) -
     response = pixop_client.get(f"/videos/v1/check-process-video-progress/{source['videoId']}")
     assert response.status_code == 404
     assert "processedVideoId" in response.json()["errorMessage"]
+
+
+ALLOWED_PAIRS = {
+    "mov": ("h264", "prores", "dnxhd", "hevc", "mpeg2", "ffv1"),
+    "mxf": ("h264", "xdcam", "mpeg2", "dnxhd"),
+    "mp4": ("h264", "hevc"),
+    "mts": ("h264", "hevc", "mpeg2"),
+}
+
+
+@pytest.mark.parametrize(
+    ("container", "codec"),
+    [(c, k) for c in ALLOWED_PAIRS for k in ("h264", "prores", "dnxhd", "xdcam", "hevc", "mpeg2", "ffv1") if k not in ALLOWED_PAIRS[c]],
+)
+def test_container_codec_pairs_the_client_does_not_allow_are_refused(pixop_client, source, container, codec) -> None:
+    response = _process(pixop_client, source, {"mediaContainerCodec": {"container": container, "codec": codec}})
+    assert response.status_code == 400, response.text
+    assert response.json()["exception"] == "BadRequestException"
+    assert f"cannot be stored in container {container}" in response.json()["errorMessage"]
+
+
+def test_client_option_values_are_accepted(pixop_client, source) -> None:
+    body = {"frameRateConverter": "vfi", "frameRate": {"tag": "video_uhd_fast"}, "scaler": "dvres2", "resolution": {"tag": "no_scaling"}}
+    response = _process(pixop_client, source, body)
+    assert response.status_code == 200, response.text
+    child = pixop_client.get(f"/videos/v1/video/{response.json()['processedVideoId']}").json()["video"]
+    target = child["processing"]["processingParameters"]["targetVideo"]
+    assert target["averageFramerate"] == 120.0
+    assert {"name": "vfi", "properties": {"fps": 120.0}} in target["videoFilters"]
+    assert (target["frameWidth"], target["frameHeight"]) == (560, 320)

@@ -81,7 +81,7 @@ def verify(
     given, must match ``aud``/``iss``. The signature check is cached per
     (token, key); failures are never cached. Raises :class:`JwtProblem`.
     """
-    claims = dict(_signed_claims(token, key, tuple(algorithms)))
+    claims = dict(_signed_claims(token, _cache_key(key), tuple(algorithms)))
     for name in require:
         if name not in claims:
             if name == "exp":
@@ -100,6 +100,19 @@ def verify(
     if issuer is not None and claims.get("iss") != issuer:
         raise JwtProblem(WRONG_CLAIMS, f"the JWT's iss is {claims.get('iss')!r}, not {issuer!r}")
     return claims
+
+
+def _cache_key(key: Any) -> Any:
+    # Key objects (cryptography's RSA/EC keys) are unhashable: their PEM text verifies the same.
+    try:
+        hash(key)
+    except TypeError:
+        from cryptography.hazmat.primitives import serialization
+
+        if hasattr(key, "public_bytes"):
+            return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+        raise TypeError(f"the key must be a string, bytes or a cryptography public key, not {type(key).__name__}") from None
+    return key
 
 
 def _time_claim(claims: dict[str, Any], name: str) -> float | None:
