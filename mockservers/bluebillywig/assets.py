@@ -7,21 +7,30 @@ from typing import Any
 
 from mockservers.bluebillywig.state import BlueBillywigState
 from mockservers.core.errors import BadRequestError, NotFoundError
+from mockservers.core.views import int_value
 
 ASSET_STATUSES = ("active", "inactive")
-NUMBER_FIELDS = ("length", "exactlength", "width", "height", "bandwidth")
-ASSET_FIELDS = frozenset({"mediatype", "status", "src", "mimetype", *NUMBER_FIELDS})
+NUMBER_FIELDS = ("length", "width", "height", "bandwidth", "filesize")
+# The reference's mediaasset example carries filename, filesize, jobqid and exactlength as a string ("80013.267").
+ASSET_FIELDS = frozenset({"mediatype", "status", "src", "mimetype", "exactlength", "filename", "jobqid", *NUMBER_FIELDS})
+_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
 BODY_FIELDS = ASSET_FIELDS | {"id", "mediaclipid", "type"}
 _MEDIATYPE = re.compile(r"^[A-Z0-9]+(_[A-Z0-9]+)*$")
 
 
 def _number(where: str, value: Any) -> int:
-    # The seed's assets carry numbers as strings ("length": "30"); both forms are read.
-    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit())):
-        raise BadRequestError(f"{where} must be a non-negative integer (or a string of digits); got {value!r}", where)
-    if int(value) < 0:
-        raise BadRequestError(f"{where} must be a non-negative integer; got {value!r}", where)
-    return int(value)
+    # The seed's assets carry numbers as strings ("length": "30"); the kit's int_value reads both forms.
+    return int_value(value, where, 0, 10**15)
+
+
+def _milliseconds(where: str, value: Any) -> str:
+    # exactlength: milliseconds, possibly fractional; a number or its decimal string.
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise BadRequestError(f"{where} must be a number of milliseconds like 80013.267; got {value!r}", where)
+    text = repr(value) if isinstance(value, float) else str(value)
+    if not _DECIMAL.match(text):
+        raise BadRequestError(f"{where} must be a number of milliseconds like 80013.267; got {value!r}", where)
+    return text
 
 
 def validate_asset(item: Any, where: str, creating: bool, allowed: frozenset[str] = ASSET_FIELDS) -> dict[str, Any]:
@@ -51,11 +60,18 @@ def validate_asset(item: Any, where: str, creating: bool, allowed: frozenset[str
         if not isinstance(item["mimetype"], str) or "/" not in item["mimetype"]:
             raise BadRequestError(f"{where}.mimetype must be a MIME type like video/mp4", f"{where}.mimetype")
         out["mimetype"] = item["mimetype"]
+    for name in ("filename", "jobqid"):
+        if name in item:
+            if not isinstance(item[name], (str, int)) or isinstance(item[name], bool) or len(str(item[name])) > 1024:
+                raise BadRequestError(f"{where}.{name} must be a string", f"{where}.{name}")
+            out[name] = str(item[name])
     for name in NUMBER_FIELDS:
         if name in item:
             out[name] = _number(f"{where}.{name}", item[name])
+    if "exactlength" in item:
+        out["exactlength"] = _milliseconds(f"{where}.exactlength", item["exactlength"])
     if "exactlength" in out and "length" not in out:
-        out["length"] = int(round(out["exactlength"] / 1000))
+        out["length"] = int(round(float(out["exactlength"]) / 1000))
     return out
 
 
@@ -72,6 +88,9 @@ def _new_record(state: BlueBillywigState, clip_id: str, spec: dict[str, Any]) ->
         "height": spec.get("height", 0),
         "bandwidth": spec.get("bandwidth", 0),
         "mimetype": spec.get("mimetype", "video/mp4"),
+        "filename": spec.get("filename", spec["src"].rsplit("/", 1)[-1]),
+        "filesize": spec.get("filesize"),
+        "jobqid": spec.get("jobqid"),
     }
     state.db["mediaassets"][record["id"]] = record
     return record

@@ -8,16 +8,20 @@ on creation; ``sourceid`` is read-only after the initial ingest.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from mockservers.bluebillywig import query
+from mockservers.bluebillywig.assets import add_asset_records, validate_asset
 from mockservers.bluebillywig.serializers import clip_json, list_json
 from mockservers.bluebillywig.state import BlueBillywigState
 from mockservers.bluebillywig.world import new_clip_record
+from mockservers.core import fidelity
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import BadRequestError, ConflictError
+from mockservers.core.views import int_value
 
 MEDIATYPES = ("video", "audio", "image", "document", "font")
 USETYPES = ("editorial", "commercial")
@@ -33,11 +37,14 @@ READ_ONLY = (
 CREATE_ONLY = ("mediatype", "assets", "thumbnails")
 WRITABLE = (
     "fitmode", "usetype", "sourcetype", "originalfilename", "length", "sourceid", "title", "description",
-    "deeplink", "copyright", "author", "status", "chapters", "date", "cat", "tags",
+    "deeplink", "copyright", "author", "status", "chapters", "date", "cat", "tags", "playoutoverride",
 )
 KNOWN = frozenset(("id", *READ_ONLY, *CREATE_ONLY, *WRITABLE))
 # Query parameters of GET /sapi/mediaclip and /papi/search besides the plain field filters.
 LIST_PARAMS = frozenset({"q", "sort", "limit", "offset", "fields", "rpctoken", "includejobs", "lang", "fq"})
+# The answer a live account gives, as recorded by a client library's live tests (tychovbh/laravel-bluebillywig),
+# typo included; the official SDKs only check the status.
+DELETED = {"code": "200", "body": "mediaclip was succesfully removed"}
 SEARCH_CLASSES = ("MediaClip", "MediaClipList", "Channel", "Playout", "Subtitle", "Timeline")
 _FQ = re.compile(r"^fq\[(\d+)\]$")
 
@@ -58,13 +65,8 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
 
 
 def _non_negative_int(name: str, value: Any) -> int:
-    # The SDKs send numbers as strings at times (FACTS.md), so digit strings are accepted too.
-    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isascii() and value.isdigit())):
-        raise BadRequestError(f"{name} must be a non-negative integer; got {value!r}", name)
-    number = int(value)
-    if number < 0 or number > 10**9:
-        raise BadRequestError(f"{name} must be a non-negative integer; got {value!r}", name)
-    return number
+    # The SDKs send numbers as strings at times (FACTS.md): the kit's int_value reads both.
+    return int_value(value, name, 0, 10**9)
 
 
 def _string_list(name: str, value: Any) -> list[str]:
@@ -127,8 +129,16 @@ def _apply_writable(state: BlueBillywigState, clip: dict[str, Any], name: str, v
         clip[name] = _deeplink(value)
     elif name == "date":
         clip[name] = _date(name, value)
+    elif name == "cat" and isinstance(value, str):
+        # The SDKs type cat as a string; the reference answers a list: a comma-separated string is read as one.
+        clip[name] = _string_list(name, [part.strip() for part in value.split(",") if part.strip()])
     elif name in ("cat", "tags"):
         clip[name] = _string_list(name, value)
+    elif name == "playoutoverride":
+        # Typed in the SDKs without a documented shape: any JSON value is kept and answered back.
+        if value is not None and not isinstance(value, (str, dict)):
+            raise BadRequestError("playoutoverride must be a string, an object or null", name)
+        clip[name] = value
     elif name == "chapters":
         clip[name] = _chapters(value)
     elif name == "sourceid":
@@ -147,9 +157,11 @@ def _check_body(body: Any) -> dict[str, Any]:
         raise BadRequestError("the request body must be a JSON object (a mediaclip)")
     unknown = sorted(set(body) - KNOWN)
     if unknown:
-        raise BadRequestError(
-            f"{unknown[0]} is not a mediaclip attribute; writable: {', '.join(WRITABLE)}", unknown[0]
+        # Not known to be refused by SAPI (the SDKs type more properties than the reference lists): ignored, warned.
+        fidelity.warn(
+            "unknown-field", f"{', '.join(unknown)} not a mediaclip attribute the emulator knows; ignored", "inferred"
         )
+        return {k: v for k, v in body.items() if k in KNOWN}
     return body
 
 
@@ -187,8 +199,6 @@ def create(state: BlueBillywigState, body: Any, user: str) -> dict[str, Any]:
     clip["status"] = "draft"
     _set_status(clip, status, now)
     clip["id"] = state.next_id("clip")
-    from mockservers.bluebillywig.assets import add_asset_records
-
     add_asset_records(state, clip, assets)
     clip["thumbnails"] = thumbs
     state.db["mediaclips"][clip["id"]] = clip
@@ -233,7 +243,7 @@ def set_published(state: BlueBillywigState, clip: dict[str, Any], published: boo
     return clip
 
 
-def delete(state: BlueBillywigState, clip: dict[str, Any], purge: bool, user: str) -> dict[str, Any]:
+def delete(state: BlueBillywigState, clip: dict[str, Any], purge: bool, user: str) -> dict[str, str]:
     """Soft delete (status ``deleted``, still readable by id) or purge (gone with its assets and versions)."""
     if purge:
         for asset_id in clip["assets"]:
@@ -241,13 +251,13 @@ def delete(state: BlueBillywigState, clip: dict[str, Any], purge: bool, user: st
         for version_id in clip.get("versionIds", []):
             state.db["versions"].pop(version_id, None)
         state.db["mediaclips"].pop(clip["id"], None)
-        return {"success": True, "id": clip["id"], "purged": True}
+        return DELETED
     if clip["status"] != "deleted":
         clip["status"] = "deleted"
         clip["updated"] = state.now()
         clip["updatedBy"] = user
         state.record_version(clip, "delete", user)
-    return {"success": True, "id": clip["id"], "purged": False}
+    return DELETED
 
 
 def sourceid_of_query(text: str | None) -> str:
@@ -266,8 +276,6 @@ def _asset_specs(value: Any) -> list[dict[str, Any]]:
         return []
     if not isinstance(value, list):
         raise BadRequestError("assets must be a list of mediaasset objects", "assets")
-    from mockservers.bluebillywig.assets import validate_asset
-
     return [validate_asset(item, f"assets[{i}]", creating=True) for i, item in enumerate(value)]
 
 
@@ -301,11 +309,7 @@ def _thumbnail_specs(value: Any) -> list[dict[str, Any]]:
 # -- lists and search --------------------------------------------------------------
 def _int_param(params: Mapping[str, str], name: str, default: int, high: int) -> int:
     raw = params.get(name)
-    if raw is None or raw == "":
-        return default
-    if not (raw.isascii() and raw.isdigit()) or int(raw) > high:
-        raise BadRequestError(f"{name} must be an integer between 0 and {high}; got {raw!r}", name)
-    return int(raw)
+    return default if raw is None or raw == "" else int_value(raw, name, 0, high)
 
 
 def _mentions_deleted(node: query.Node) -> bool:
@@ -333,26 +337,78 @@ def index_value(clip: dict[str, Any], field: str) -> Any:
     return clip.get(field)
 
 
+def _filter_clause(text: str, where: str) -> query.Node | None:
+    """One filter query; an unreadable one is ignored with HTTP 200, as the Node SDK records (warned)."""
+    if not text.strip():
+        return None
+    try:
+        return query.parse_query(text)
+    except BadRequestError as exc:
+        fidelity.warn("unreadable-filter", f"{where} is ignored, as SAPI ignores unreadable filters: {exc.message}", "client")
+        return None
+
+
+def _filterset_clauses(raw: str) -> list[query.Node]:
+    """``filterset``: a JSON object ``{field: value | [values]}``, or a list of such objects or query strings.
+
+    The SDKs pass it through as JSON without a documented shape, so this reading is inferred;
+    anything else is ignored (warned), like an unreadable ``fq``.
+    """
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = None
+    items = data if isinstance(data, list) else [data]
+    clauses: list[query.Node] = []
+    for item in items:
+        if isinstance(item, str):
+            clause = _filter_clause(item, "filterset")
+            if clause is not None:
+                clauses.append(clause)
+        elif isinstance(item, dict) and item:
+            for field, value in item.items():
+                values = value if isinstance(value, list) else [value]
+                if not values or not all(isinstance(v, (str, int, float, bool)) for v in values):
+                    fidelity.warn("unreadable-filter", f"filterset.{field} is not a value or a list of values; ignored", "inferred")
+                    continue
+                terms = tuple(query.Term(str(field), str(v).lower() if isinstance(v, bool) else str(v), phrase=True) for v in values)
+                clauses.append(terms[0] if len(terms) == 1 else query.Or(terms))
+        else:
+            fidelity.warn("unreadable-filter", f"filterset {raw[:80]!r} is not a JSON object or list; ignored", "inferred")
+    return clauses
+
+
 def build_filter(params: Mapping[str, str], multi: Mapping[str, list[str]], extra_allowed: frozenset[str] = frozenset()) -> query.Node:
-    """q, fq / fq[n] and plain field filters (``status=published``) AND-ed into one query."""
+    """q, filterset, fq[n] and plain field filters (``status=published``) AND-ed into one query."""
     clauses: list[query.Node] = []
     for name in multi:
-        if name in LIST_PARAMS or name in extra_allowed or _FQ.match(name):
+        if name in LIST_PARAMS or name in extra_allowed or _FQ.match(name) or name == "filterset":
             continue
         if name not in query.KNOWN_FIELDS:
-            raise BadRequestError(
-                f"unknown parameter {name!r}; use q, sort, limit, offset, fields, fq or a mediaclip field as a filter", name
-            )
+            # Not a documented parameter: accepted and ignored, as the SDKs' extra parameters are.
+            fidelity.warn("unknown-parameter", f"query parameter {name!r} is not known here and is ignored", "inferred")
+            continue
         values = multi[name]
         # A plain filter compares the whole value (booleans and numbers arrive as strings, FACTS.md).
         clauses.append(query.Or(tuple(query.Term(name, v, phrase=True) for v in values)) if len(values) > 1 else query.Term(name, values[0], phrase=True))
     q = params.get("q")
     if q is not None and q.strip():
         clauses.append(query.parse_query(q))
-    for name in sorted((n for n in multi if n == "fq" or _FQ.match(n)), key=lambda n: int(_FQ.match(n).group(1)) if _FQ.match(n) else -1):
+    for raw in multi.get("filterset", []):
+        clauses.extend(_filterset_clauses(raw))
+    plain_fq = multi.get("fq", [])
+    if len(plain_fq) > 1:
+        # The .NET SDK records that SAPI silently ignores a repeated plain fq= (only indexed fq[n] count).
+        fidelity.warn("ignored-filter", "a repeated plain fq= is ignored, as SAPI does; send fq[0]=, fq[1]=, ...", "client")
+    elif plain_fq:
+        clause = _filter_clause(plain_fq[0], "fq")
+        if clause is not None:
+            clauses.append(clause)
+    for name in sorted((n for n in multi if _FQ.match(n)), key=lambda n: int(_FQ.match(n).group(1))):  # type: ignore[union-attr]
         for text in multi[name]:
-            if text.strip():
-                clauses.append(query.parse_query(text))
+            clause = _filter_clause(text, name)
+            if clause is not None:
+                clauses.append(clause)
     if not clauses:
         return query.MatchAll()
     return clauses[0] if len(clauses) == 1 else query.And(tuple(clauses))

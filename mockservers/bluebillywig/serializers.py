@@ -30,7 +30,13 @@ def asset_json(asset: dict[str, Any], with_clip: bool = True) -> dict[str, Any]:
         "mimetype": asset["mimetype"],
     }
     if with_clip:
-        body = {"type": "MediaAsset", **body, "mediaclipid": asset["mediaclipid"]}
+        # The reference's mediaasset example also carries these three.
+        extra = {
+            "filename": asset.get("filename") or asset["src"].rsplit("/", 1)[-1],
+            "filesize": None if asset.get("filesize") is None else str(asset["filesize"]),
+            "jobqid": asset.get("jobqid"),
+        }
+        body = {"type": "MediaAsset", **body, **extra, "mediaclipid": asset["mediaclipid"]}
     return body
 
 
@@ -94,6 +100,8 @@ def clip_json(clip: dict[str, Any], assets: dict[str, dict[str, Any]], now: floa
         "timelines": None,
         "audiotracks": None,
     }
+    if clip.get("playoutoverride") is not None:
+        body["playoutoverride"] = clip["playoutoverride"]
     if job is not None and running:
         body["jobs"] = [job_json(job, now)]
     if fields:

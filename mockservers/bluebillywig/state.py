@@ -6,7 +6,7 @@ import copy
 import json
 from typing import Any
 
-from mockservers.bluebillywig import auth, renditions
+from mockservers.bluebillywig import auth, renditions, uploads
 from mockservers.bluebillywig.world import build_world
 from mockservers.core.errors import NotFoundError
 from mockservers.core.paths import fixtures_dir
@@ -20,7 +20,7 @@ class BlueBillywigState(BaseState):
     """All data of one emulated publication."""
 
     provider = "bluebillywig"
-    tables = ("meta", "keys", "mediaclips", "mediaassets", "versions", "uploads")
+    tables = ("meta", "keys", "mediaclips", "mediaassets", "versions", "uploads", "entities")
 
     # -- world -------------------------------------------------------------
     def default_world(self) -> dict[str, Any]:
@@ -30,6 +30,11 @@ class BlueBillywigState(BaseState):
     def build_world(self) -> None:
         """Publication, keys and a few hundred seeded clips (Faker with the seed)."""
         build_world(self)
+
+    def after_load(self) -> None:
+        """Scheduled events do not survive a snapshot: look again for the objects of uploads still open."""
+        for upload_id in self.db["meta"].get("pending_puts", []):
+            uploads.schedule_check(self, upload_id)
 
     def credentials(self) -> dict[str, Any]:
         """The demo key as clients take it (``shared_secret`` = ``{keyId}-{secret}``) and the S3 endpoint."""
@@ -72,7 +77,7 @@ class BlueBillywigState(BaseState):
         """Sequential numeric ids as SAPI uses (clips ~7 digits, assets 16 digits)."""
         counters = self.db["meta"]["counters"]
         counters[kind] += 1
-        base = {"clip": FIRST_CLIP_ID, "asset": FIRST_ASSET_ID, "version": 9000000, "upload": 0, "job": 500000}[kind]
+        base = {"clip": FIRST_CLIP_ID, "asset": FIRST_ASSET_ID, "version": 9000000, "upload": 0, "job": 500000, "entity": 140000}[kind]
         if kind == "asset":
             return str(base + counters[kind] * 7919)
         if kind == "upload":
@@ -178,11 +183,6 @@ class BlueBillywigState(BaseState):
     # -- jobs --------------------------------------------------------------
     def settle(self) -> None:
         """Finish transcoding jobs whose time has come on the virtual clock (pure function of now)."""
-        if self.db["meta"]["pending_puts"]:
-            # Single-part uploads of the PHP/Node flow have no completion call: look for the object in S3.
-            from mockservers.bluebillywig.uploads import poll_single_part_uploads
-
-            poll_single_part_uploads(self)
         pending = self.db["meta"]["pending_jobs"]
         if not pending:
             return

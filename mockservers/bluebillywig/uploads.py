@@ -15,15 +15,21 @@ import math
 import os
 import re
 import tempfile
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
+from mockservers.bluebillywig.entities import create as create_entity
 from mockservers.bluebillywig.errors import unprocessable
-from mockservers.bluebillywig.renditions import display_aspect
-from mockservers.bluebillywig.state import BlueBillywigState
+from mockservers.bluebillywig.renditions import display_aspect, media_dir, thumbnails
 from mockservers.bluebillywig.world import new_clip_record
 from mockservers.core.errors import ApiError, BadRequestError, ConflictError, NotFoundError
-from mockservers.core.media import NotMediaError, probe_media
-from mockservers.s3 import S3Error
+from mockservers.core.media import MediaInfo, NotImageError, NotMediaError, probe_image, probe_media
+from mockservers.core.views import int_value
+from mockservers.s3 import ACCESS_KEY_ID, REGION, S3Error
+
+if TYPE_CHECKING:
+    from mockservers.bluebillywig.state import BlueBillywigState
 
 MIN_PART_SIZE = 5 * 1024 * 1024  # S3's minimum for every part but the last
 # S3 allows 10000 parts; fewer keep the answer small (each presigned URL is ~400 bytes).
@@ -31,6 +37,9 @@ MAX_PARTS = 1000
 MAX_UPLOAD_BYTES = 50 * 1024**3
 PRESIGN_SECONDS = 24 * 3600
 DEFAULT_TRANSCODE_SECONDS = 5.0
+# Uploads with no completion call (single PUT of the PHP/Node SDKs, direct S3 upload of /sapi/awsupload) are
+# looked for in S3 this often on the virtual clock, by a scheduled event: never on a read path, never under the lock.
+S3_CHECK_SECONDS = 2.0
 
 
 def _part_size(length: int) -> int:
@@ -159,7 +168,9 @@ def tus_complete(state: BlueBillywigState, upload_id: str, body: Any) -> dict[st
     upload = tus_upload(state, upload_id)
     parts = body.get("parts") if isinstance(body, dict) else body
     clip = complete_multipart(state, upload, parts, "parts")
-    return {"success": True, "tusUploadId": upload["id"], "key": upload["key"], "mediaclipId": clip["id"], "size": upload["length"]}
+    # A subtitle uploaded without a clip belongs to none: the answer then names no mediaclipId.
+    linked = {"mediaclipId": clip["id"]} if clip is not None else {}
+    return {"success": True, "tusUploadId": upload["id"], "key": upload["key"], **linked, "size": upload["length"]}
 
 
 def tus_abort(state: BlueBillywigState, upload_id: str) -> None:
@@ -177,11 +188,15 @@ def s3_start(state: BlueBillywigState, filename: str | None, filesize: str | Non
     filetype = _content_type(contenttype)
     single = length <= _part_size(length)
     upload = _new_upload(state, "s3", filename.strip(), filetype, length, clip_id, single=single)
+    progress = _progress_urls(state, upload)
     if single:
         # PHP/Node SDKs PUT one chunk and call nothing after it; the emulator notices the object in S3.
         url = state.ctx.s3.presign("put_object", upload["bucket"], upload["key"], PRESIGN_SECONDS)
-        state.db["meta"]["pending_puts"].append(upload["id"])
-        return {"chunks": 1, "presignedUrls": [{"presignedUrl": url, "chunkSize": length, "offset": 0, "partNumber": 1}], "key": upload["key"]}
+        watch_for_object(state, upload["id"])
+        return {
+            "chunks": 1, "presignedUrls": [{"presignedUrl": url, "chunkSize": length, "offset": 0, "partNumber": 1}],
+            "key": upload["key"], **progress,
+        }
     urls = [
         {
             "presignedUrl": _part_url(state, upload, n),
@@ -191,7 +206,113 @@ def s3_start(state: BlueBillywigState, filename: str | None, filesize: str | Non
         }
         for n in range(1, upload["parts"] + 1)
     ]
-    return {"chunks": upload["parts"], "presignedUrls": urls, "key": upload["key"], "uploadId": upload["s3UploadId"]}
+    return {"chunks": upload["parts"], "presignedUrls": urls, "key": upload["key"], "uploadId": upload["s3UploadId"], **progress}
+
+
+def _progress_urls(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, str]:
+    """``listPartsUrl`` and ``headObjectUrl`` (FACTS.md): presigned S3 ListParts and HeadObject for progress polling.
+
+    The PHP SDK GETs the first: 200 with the parts so far while the multipart upload is open, 404 once it is
+    completed (or for a single PUT, which has no multipart upload); then it HEADs the second: 200 = done.
+    """
+    s3 = state.ctx.s3
+    # A single PUT has no multipart upload: an upload id S3 does not know makes ListParts answer 404 at once.
+    upload_id = upload["s3UploadId"] or f"single-{upload['identifier']}"
+    return {
+        "listPartsUrl": s3.presign("list_parts", upload["bucket"], upload["key"], PRESIGN_SECONDS, UploadId=upload_id),
+        "headObjectUrl": s3.presign("head_object", upload["bucket"], upload["key"], PRESIGN_SECONDS),
+    }
+
+
+# -- direct S3 upload (/sapi/awsupload) ---------------------------------------------------------
+def aws_upload(state: BlueBillywigState, kind: str | None, clip_id: str | None) -> dict[str, Any]:
+    """``/sapi/awsupload?type=mediaclip&mediaclipId=``: where and how to PUT a file straight into S3.
+
+    The client uploads any object under ``path`` (the endpoint's bucket); it is linked to the clip by its
+    ``x-amz-meta-uploadidentifier`` or, without it, by being the first object under the path.
+    """
+    if kind not in (None, "", "mediaclip"):
+        raise BadRequestError(f"type must be mediaclip; got {kind!r}", "type")
+    target = _target_clip(state, clip_id, "mediaclipId")
+    upload = _new_upload(state, "aws", "", "application/octet-stream", 0, target, single=True)
+    upload["key"] = upload["key"].rsplit("/", 1)[0] + "/"
+    watch_for_object(state, upload["id"])
+    s3 = state.ctx.s3
+    return {
+        "accessKey": ACCESS_KEY_ID,
+        "acl": "private",
+        "currentDate": datetime.fromtimestamp(state.now(), tz=timezone.utc).strftime("%Y%m%dT%H%M%SZ"),
+        "uploadIdentifier": upload["identifier"],
+        "endpoint": f"{s3.url}/{upload['bucket']}",
+        "region": REGION,
+        "path": upload["key"],
+    }
+
+
+def watch_for_object(state: BlueBillywigState, upload_id: str) -> None:
+    """Look for an upload's object in S3 on the virtual clock, every S3_CHECK_SECONDS until the presign expires."""
+    state.db["meta"]["pending_puts"].append(upload_id)
+    schedule_check(state, upload_id)
+
+
+def schedule_check(state: BlueBillywigState, upload_id: str) -> None:
+    """The next look for an upload's object, S3_CHECK_SECONDS ahead on the virtual clock."""
+    state.ctx.scheduler.schedule(state.now() + S3_CHECK_SECONDS, lambda: check_for_object(state, upload_id))
+
+
+def _find_object(state: BlueBillywigState, upload: dict[str, Any]) -> tuple[str, int] | None:
+    """(key, size) of the upload's object if it is in S3 (network I/O: called without the lock)."""
+    s3 = state.ctx.s3
+    if upload["flow"] != "aws":
+        head = s3.head(upload["bucket"], upload["key"])
+        return None if head is None else (upload["key"], int(head["ContentLength"]))
+    found = None
+    for item in s3.iter_objects(upload["bucket"], upload["key"]):
+        head = s3.head(upload["bucket"], item["Key"]) or {}
+        identifier = (head.get("Metadata") or {}).get("uploadidentifier")
+        if identifier == upload["identifier"]:
+            return item["Key"], int(item["Size"])
+        if identifier is None and found is None:
+            found = (item["Key"], int(item["Size"]))
+    return found
+
+
+def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
+    """The scheduled check: find the object and probe it outside the lock, then ingest under it."""
+    with state.lock:
+        upload = state.db["uploads"].get(upload_id)
+        if upload is None or upload["status"] != "created" or upload_id not in state.db["meta"]["pending_puts"]:
+            return
+        upload = dict(upload)
+    found = _find_object(state, upload)
+    if found is None:
+        if state.now() < upload["created"] + PRESIGN_SECONDS:
+            schedule_check(state, upload_id)
+        return
+    key, size = found
+    probed: Probed | None = None
+    error = None
+    if upload["flow"] != "aws" and size != upload["length"]:
+        error = f"the object holds {size} bytes, {upload['length']} were announced"
+    else:
+        try:
+            probed = _probe_object(state, upload, key)
+        except ApiError as exc:
+            error = exc.message
+    with state.lock:
+        record = state.db["uploads"].get(upload_id)
+        if record is None or record["status"] != "created" or upload_id not in state.db["meta"]["pending_puts"]:
+            return
+        state.db["meta"]["pending_puts"].remove(upload_id)
+        if upload["flow"] == "aws":
+            record["key"] = key
+            record["filename"] = key.rsplit("/", 1)[-1]
+            record["length"] = size
+        if probed is None or (record["clipid"] is not None and record["clipid"] not in state.db["mediaclips"]):
+            record["status"] = "failed"
+            record["error"] = error or "the mediaclip is gone"
+            return
+        _apply_ingest(state, record, probed)
 
 
 def _s3_upload(state: BlueBillywigState, key: Any, s3_upload_id: Any) -> dict[str, Any]:
@@ -216,7 +337,8 @@ def s3_complete(state: BlueBillywigState, body: Any, clipid: str | None) -> dict
             raise BadRequestError(f"clipid {clipid} differs from the clip the upload was started for ({upload['clipid']})", "clipid")
         upload["clipid"] = target
     clip = complete_multipart(state, upload, body.get("s3Parts"), "s3Parts")
-    return {"success": True, "key": upload["key"], "mediaclipId": clip["id"], "size": upload["length"]}
+    linked = {"mediaclipId": clip["id"]} if clip is not None else {}
+    return {"success": True, "key": upload["key"], **linked, "size": upload["length"]}
 
 
 def s3_abort(state: BlueBillywigState, key: str | None, s3_upload_id: str | None) -> dict[str, Any]:
@@ -250,8 +372,7 @@ def _parts(value: Any, name: str) -> dict[int, str]:
             raise BadRequestError(f"{where} must be an object with PartNumber and ETag", where)
         number, etag = part.get("PartNumber"), part.get("ETag")
         # The Node SDK sends PartNumber as a string read from the presigned URL.
-        if isinstance(number, bool) or not (isinstance(number, int) or (isinstance(number, str) and number.isascii() and number.isdigit())):
-            raise BadRequestError(f"{where}.PartNumber must be a part number; got {number!r}", f"{where}.PartNumber")
+        number = int_value(number, f"{where}.PartNumber", 1, 10000)
         if not isinstance(etag, str) or not etag.strip('"'):
             raise BadRequestError(f"{where}.ETag must be the ETag S3 answered for the part", f"{where}.ETag")
         if int(number) in out:
@@ -273,7 +394,7 @@ def _stored_parts(state: BlueBillywigState, upload: dict[str, Any]) -> dict[int,
         marker = page["NextPartNumberMarker"]
 
 
-def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: Any, name: str) -> dict[str, Any]:
+def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: Any, name: str) -> dict[str, Any] | None:
     """Check the client's parts against S3, complete the upload, ingest; the clip it went to."""
     if upload["status"] != "created":
         raise ConflictError(f"upload {upload['identifier']} is already {upload['status']}")
@@ -311,55 +432,149 @@ def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: 
     return ingest(state, upload)
 
 
-def poll_single_part_uploads(state: BlueBillywigState) -> None:
-    """Ingest single-PUT uploads (PHP/Node flow) whose object has appeared in S3."""
-    for upload_id in list(state.db["meta"]["pending_puts"]):
-        upload = state.db["uploads"].get(upload_id)
-        if upload is None or upload["status"] != "created":
-            state.db["meta"]["pending_puts"].remove(upload_id)
-            continue
-        head = state.ctx.s3.head(upload["bucket"], upload["key"])
-        if head is None:
-            continue
-        state.db["meta"]["pending_puts"].remove(upload_id)
-        if head["ContentLength"] != upload["length"]:
-            upload["status"] = "failed"
-            upload["error"] = f"the object holds {head['ContentLength']} bytes, {upload['length']} were announced"
-            continue
-        try:
-            ingest(state, upload)
-        except ApiError as exc:
-            upload["status"] = "failed"
-            upload["error"] = exc.message
+IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"})
+SUBTITLE_TYPES = frozenset({"text/vtt", "application/x-subrip", "text/srt"})
+DOCUMENT_EXTENSIONS = frozenset({"pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "odt", "txt"})
 
 
-def ingest(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, Any]:
-    """Read the object back from S3, probe it, give the clip its file and start transcoding."""
+@dataclass(frozen=True)
+class Probed:
+    """What an uploaded object turned out to be: category (av, image, subtitle, document) and its facts."""
+
+    category: str
+    blob_key: str
+    size: int
+    extension: str
+    info: MediaInfo | None = None
+    width: int = 0
+    height: int = 0
+
+
+def upload_category(filetype: str, filename: str) -> str:
+    """av, image, subtitle or document, from the declared type and the file name (the Python SDK's upload_file)."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if filetype.startswith("image/") or extension in IMAGE_EXTENSIONS:
+        return "image"
+    if filetype in SUBTITLE_TYPES or extension in ("srt", "vtt"):
+        return "subtitle"
+    if filetype.startswith("application/pdf") or filetype.startswith("application/vnd.") or extension in DOCUMENT_EXTENSIONS:
+        return "document"
+    return "av"
+
+
+def _check_subtitle(path: str, name: str) -> None:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read(1 << 20)
+    except (UnicodeDecodeError, OSError):
+        raise unprocessable(f"{name} is not a subtitle file: it is not UTF-8 text") from None
+    if "-->" not in text:
+        raise unprocessable(f"{name} is not a subtitle file: no cue (no '-->' timing line)")
+
+
+def _probe_object(state: BlueBillywigState, upload: dict[str, Any], key: str) -> Probed:
+    """Read an object back from S3 and check it for its category; the blob keeps it as the media source.
+
+    ConflictError when it cannot be read, 422 when it is not what it claims to be.
+    """
+    name = key.rsplit("/", 1)[-1]
+    category = upload_category(upload["filetype"], upload["filename"] or name)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else "bin"
     handle, path = tempfile.mkstemp(prefix="bb-ingest-", dir=os.environ.get("TMPDIR"))
     os.close(handle)
     try:
         try:
-            state.ctx.s3.download(upload["bucket"], upload["key"], path)
+            size = state.ctx.s3.download(upload["bucket"], key, path)
         except S3Error as exc:
             raise ConflictError(f"the uploaded object cannot be read from S3: {exc}") from None
-        try:
-            info = probe_media(path)
-        except NotMediaError as exc:
-            upload["status"] = "failed"
-            upload["error"] = str(exc)
-            raise unprocessable(f"{upload['filename']} is not audio or video the transcoder can read: {exc}") from None
+        info = None
+        width = height = 0
+        if category == "image":
+            try:
+                image = probe_image(path)
+            except NotImageError as exc:
+                raise unprocessable(f"{name} is not an image Blue Billywig can read: {exc}") from None
+            width, height, extension = image.width, image.height, image.extension
+        elif category == "subtitle":
+            _check_subtitle(path, name)
+        elif category == "av":
+            try:
+                info = probe_media(path)
+            except NotMediaError as exc:
+                raise unprocessable(f"{name} is not audio or video the transcoder can read: {exc}") from None
+        with open(path, "rb") as handle_in:
+            blob = state.ctx.blobs.put_stream(handle_in)
+        return Probed(category, blob.key, size, extension, info, width, height)
     finally:
         os.unlink(path)
+
+
+def ingest(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, Any] | None:
+    """Read the object back from S3, check it, and give it to its clip (or subtitle); the clip, if any."""
+    try:
+        probed = _probe_object(state, upload, upload["key"])
+    except ApiError as exc:
+        if exc.status == 422:
+            upload["status"] = "failed"
+            upload["error"] = exc.message
+        raise
+    return _apply_ingest(state, upload, probed)
+
+
+def _target(state: BlueBillywigState, upload: dict[str, Any], now: float, user: str) -> dict[str, Any]:
+    if upload["clipid"] is not None:
+        return state.clip(upload["clipid"])
+    clip = new_clip_record(state, state.next_id("clip"), now, user)
+    clip["title"] = os.path.splitext(upload["filename"])[0]
+    state.db["mediaclips"][clip["id"]] = clip
+    state.record_version(clip, "create", user)
+    upload["clipid"] = clip["id"]
+    return clip
+
+
+def _apply_still(state: BlueBillywigState, upload: dict[str, Any], probed: Probed, now: float, user: str) -> dict[str, Any]:
+    """An image or document becomes its clip's file at once (nothing to transcode)."""
+    clip = _target(state, upload, now, user)
+    directory = media_dir(state.publication["shortname"], now)
+    width, height = probed.width, probed.height
+    clip.update(
+        mediatype=probed.category, originalfilename=upload["filename"], length=0,
+        width=width, height=height, originalWidth=width, originalHeight=height, dar=display_aspect(width, height),
+        ingested=True, transcoded=True, updated=now, sourceBlob=probed.blob_key, job=None,
+        src=f"{directory}/{clip['id']}.{probed.extension}", sourceMime=upload["filetype"],
+    )
+    clip["thumbnails"] = thumbnails(directory, clip["id"], int(now * 1000), width, height)[:1]
+    upload["status"] = "completed"
+    upload["size"] = probed.size
+    state.record_version(clip, "upload", user)
+    return clip
+
+
+def _apply_subtitle(state: BlueBillywigState, upload: dict[str, Any], probed: Probed, now: float, user: str) -> dict[str, Any] | None:
+    """A subtitle file becomes a subtitle entity (of the clip named in the upload, if any)."""
+    clip = state.clip(upload["clipid"]) if upload["clipid"] is not None else None
+    record = create_entity(state, "subtitle", {
+        "name": os.path.splitext(upload["filename"])[0], "mediaclipid": clip["id"] if clip else None,
+    }, user)
+    record["props"]["src"] = f"{media_dir(state.publication['shortname'], now)}/subtitle-{record['id']}.{probed.extension}"
+    record["sourceBlob"] = probed.blob_key
+    upload["status"] = "completed"
+    upload["size"] = probed.size
+    return clip
+
+
+def _apply_ingest(state: BlueBillywigState, upload: dict[str, Any], probed: Probed) -> dict[str, Any] | None:
+    """Give the probed file to its clip (a new one without a target) and start transcoding (no I/O)."""
     now = state.now()
     user = "upload"
-    if upload["clipid"] is None:
-        clip = new_clip_record(state, state.next_id("clip"), now, user)
-        clip["title"] = os.path.splitext(upload["filename"])[0]
-        state.db["mediaclips"][clip["id"]] = clip
-        state.record_version(clip, "create", user)
-        upload["clipid"] = clip["id"]
-    else:
-        clip = state.clip(upload["clipid"])
+    if probed.category in ("image", "document"):
+        return _apply_still(state, upload, probed, now, user)
+    if probed.category == "subtitle":
+        return _apply_subtitle(state, upload, probed, now, user)
+    info = probed.info
+    assert info is not None  # av uploads are always probed
+    blob_key = probed.blob_key
+    clip = _target(state, upload, now, user)
     width = info.frame_width or 0 if info.has_video else 0
     height = info.frame_height or 0 if info.has_video else 0
     clip.update(
@@ -367,7 +582,7 @@ def ingest(state: BlueBillywigState, upload: dict[str, Any]) -> dict[str, Any]:
         originalfilename=upload["filename"],
         length=int(round(info.duration_ms / 1000)),
         width=width, height=height, originalWidth=width, originalHeight=height, dar=display_aspect(width, height),
-        ingested=True, transcoded=False, updated=now,
+        ingested=True, transcoded=False, updated=now, sourceBlob=blob_key,
     )
     clip["job"] = {
         "id": state.next_id("job"),

@@ -54,7 +54,24 @@ def walk(w: Walk) -> None:
         w.call("GET", f"/sapi/mediaclip/{first['id']}/versions", why="its versions")
         if first.get("assets"):
             w.call("GET", f"/sapi/mediaasset/{first['assets'][0]['id']}", why="one of its assets")
+            w.call("GET", first["assets"][0]["src"], why="a rendition file")
+        if first.get("thumbnails"):
+            w.call("GET", f"/image/160/90{first['thumbnails'][0]['src']}", why="a thumbnail, resized")
+            w.call("GET", f"/mediaclip/{first['id']}/spthumbnail/160/90", why="its poster")
+    w.call("GET", "/sapi/publication", why="publication (getSourcePath)")
+    w.call("GET", "/sapi/playlist", why="playlists")
     _write_walk(w)
+    _entity_walk(w)
+
+
+def _entity_walk(w: Walk) -> None:
+    created = w.call("PUT", "/sapi/playlist", writes=True, why="create a playlist", json={"title": "contracts check"})
+    if created is None or created.status_code != 200:
+        return
+    playlist_id = created.json()["id"]
+    w.call("GET", f"/sapi/playlist/{playlist_id}", why="get it")
+    w.call("POST", f"/sapi/playlist/{playlist_id}", writes=True, why="update it (vmsrpc POST)", json={"title": "renamed"})
+    w.call("DELETE", f"/sapi/playlist/{playlist_id}", writes=True, why="delete it")
 
 
 def _write_walk(w: Walk) -> None:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from faker import Faker
 
+from mockservers.bluebillywig.entities import seed_entities
 from mockservers.bluebillywig.renditions import display_aspect
 from mockservers.core.clock import parse_iso8601
 
@@ -71,7 +72,7 @@ def build_world(state: BlueBillywigState) -> None:
         "epoch": epoch,
         "publication": publication,
         "bucket": world.get("bucket", "bluebillywig-uploads"),
-        "counters": {"clip": 0, "asset": 0, "version": 0, "upload": 0, "job": 0},
+        "counters": {"clip": 0, "asset": 0, "version": 0, "upload": 0, "job": 0, "entity": 0},
         "pending_jobs": [],
         "pending_puts": [],
         "building": True,
@@ -99,6 +100,8 @@ def build_world(state: BlueBillywigState) -> None:
     specs.sort(key=lambda item: item[0])
     for created, spec in specs:
         _seed_clip(state, spec, created, min(epoch, created + DAY * rng.randint(0, 30)), user, faker)
+    published = sorted((c["id"] for c in state.db["mediaclips"].values() if c["status"] == "published"), key=int, reverse=True)
+    seed_entities(state, published, user)
     state.db["meta"]["building"] = False
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import jwt
@@ -26,12 +26,6 @@ def unauthorized(detail: str) -> ApiError:
 
 
 @cache
-def public_key(pem: str) -> Any:
-    """A loaded public key (cached: parsing a PEM costs far more than a verification)."""
-    return serialization.load_pem_public_key(pem.encode())
-
-
-@cache
 def private_key(pem: str) -> Any:
     """A loaded private key (for minting test tokens)."""
     return serialization.load_pem_private_key(pem.encode(), password=None)
@@ -50,21 +44,16 @@ def unverified_claims(token: str) -> dict[str, Any]:
         raise unauthorized(f"{exc} (sign it with the application's private key)") from None
 
 
-@lru_cache(maxsize=4096)
-def verify_signature(token: str, public_pem: str) -> bool:
-    """Check the signature only (cached per token and key; failures raise and are never cached)."""
+def verify(token: str, public_pem: str, now: float) -> None:
+    """Signature (cached per token and key by the core verifier) and exp/nbf on the virtual clock."""
     try:
-        jwt.decode(
-            token,
-            public_key(public_pem),
-            algorithms=[ALGORITHM],
-            options={"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False, "verify_iss": False},
-        )
-    except jwt.InvalidSignatureError:
-        raise unauthorized("the JWT signature does not verify with the public key of its application_id") from None
-    except jwt.PyJWTError as exc:
-        raise unauthorized(f"the JWT could not be verified: {exc}") from None
-    return True
+        jwt_format.verify(token, public_pem, [ALGORITHM], now, require=())
+    except jwt_format.JwtProblem as problem:
+        if problem.kind == jwt_format.EXPIRED:
+            raise vonage_error(401, "jwt-expired", f"{problem.message}; generate a new one") from None
+        if problem.kind == jwt_format.BAD_SIGNATURE:
+            raise unauthorized("the JWT signature does not verify with the public key of its application_id") from None
+        raise unauthorized(f"the JWT could not be verified: {problem.message}") from None
 
 
 def _number(claims: dict[str, Any], name: str) -> float | None:

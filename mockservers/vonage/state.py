@@ -160,8 +160,9 @@ class VonageState(BaseState):
         app = self.db["applications"].get(app_id)
         if app is None:
             raise auth.unauthorized(f"the JWT names application_id {app_id}, which is not a known application")
-        auth.verify_signature(token, app["public_key"])
-        auth.check_times(claims, self.now())
+        now = self.now()
+        auth.verify(token, app["public_key"], now)
+        auth.check_times(claims, now)
         auth.check_acl(claims, method, path)
         return self.db["accounts"][app["account_id"]]
 

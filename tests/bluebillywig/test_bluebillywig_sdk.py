@@ -28,14 +28,14 @@ def test_create_update_publish_unpublish_versions_delete_purge(bluebillywig, sdk
     assert sdk.mediaclip.unpublish(clip["id"])["status"] == "draft"
     versions = sdk.versions("mediaclip", clip["id"])
     assert [v["isLatest"] for v in versions] == [True, False, False, False]
-    assert sdk.mediaclip.delete(clip["id"], purge=True)["purged"] is True
+    assert sdk.mediaclip.delete(clip["id"], purge=True)["body"] == "mediaclip was succesfully removed"
     with pytest.raises(bb_sapi.SapiNotFoundError):
         sdk.mediaclip.get(clip["id"])
 
 
 def test_soft_delete(sdk) -> None:
     clip = sdk.mediaclip.create({"title": "Soft"})
-    assert sdk.mediaclip.delete(clip["id"])["purged"] is False
+    assert sdk.mediaclip.delete(clip["id"])["code"] == "200"
     assert sdk.mediaclip.get(clip["id"])["status"] == "deleted"
 
 

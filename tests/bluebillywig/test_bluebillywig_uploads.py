@@ -132,6 +132,9 @@ def test_php_flow_single_chunk_is_noticed_in_s3(bluebillywig, bb) -> None:
     body = bb.get("/sapi/mediaclip/0/upload", params=params).json()
     assert body["chunks"] == 1 and body["presignedUrls"][0]["chunkSize"] == SMALL_MOV.stat().st_size
     assert requests.put(body["presignedUrls"][0]["presignedUrl"], data=SMALL_MOV.read_bytes(), timeout=30).status_code == 200
+    # Reads do not look into S3; the scheduled check does, on the virtual clock.
+    assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()["originalfilename"] == ""
+    bluebillywig.clock.advance(2)
     seen = bb.get(f"/sapi/mediaclip/{clip['id']}").json()
     assert seen["originalfilename"] == "small.mov" and seen["hasJobs"] == "true"
     bluebillywig.clock.advance(6)
@@ -170,3 +173,89 @@ def test_php_flow_validation(bb) -> None:
     assert_error(bb.get("/sapi/mediaclip/0/upload", params={"filename": "a.mp4", "filesize": "big"}), 400, "filesize")
     assert_error(bb.get("/sapi/mediaclip/0/upload", params={"filename": "a.mp4", "filesize": 10, "clipid": "1"}), 404)
     assert_error(bb.put("/sapi/mediaclip/0/completeUpload", params={"json": "{nope"}), 400, "json")
+
+
+def php_upload_progress(list_parts_url: str, head_object_url: str, parts_count: int) -> float:
+    """bb-sapi-php-sdk's getUploadProgress: ListParts (200: parts so far; 404: HEAD the object, 200 = done)."""
+    import xml.etree.ElementTree as ET
+
+    listed = requests.get(list_parts_url, timeout=30)
+    if listed.status_code == 404:
+        return 0 if requests.head(head_object_url, timeout=30).status_code == 404 else 100
+    assert listed.status_code == 200, listed.text
+    parts = [el for el in ET.fromstring(listed.content).iter() if el.tag.rsplit("}", 1)[-1] == "Part"]
+    return len(parts) / parts_count * 100
+
+
+def test_php_sdk_progress_polling_multipart(bb) -> None:
+    media = SMALL_MOV.read_bytes()
+    data = media + b"\0" * (6 * 1024 * 1024 - len(media))
+    body = bb.get("/sapi/mediaclip/0/upload", params={"filename": "big.mov", "filesize": len(data)}).json()
+    assert body["chunks"] == 2
+    poll = (body["listPartsUrl"], body["headObjectUrl"], body["chunks"])
+    assert php_upload_progress(*poll) == 0
+    parts = []
+    for entry in body["presignedUrls"]:
+        response = requests.put(entry["presignedUrl"], data=data[entry["offset"] : entry["offset"] + entry["chunkSize"]], timeout=60)
+        parts.append({"ETag": response.headers["ETag"].strip('"'), "PartNumber": entry["partNumber"]})
+        assert php_upload_progress(*poll) == 50 * entry["partNumber"]
+    done = bb.put("/sapi/mediaclip/0/completeUpload", json={"s3FileKey": body["key"], "s3UploadId": body["uploadId"], "s3Parts": parts})
+    assert done.status_code == 200, done.text
+    assert php_upload_progress(*poll) == 100
+
+
+def test_php_sdk_progress_polling_single_put(bluebillywig, bb) -> None:
+    body = bb.get("/sapi/mediaclip/0/upload", params={"filename": "small.mov", "filesize": SMALL_MOV.stat().st_size}).json()
+    poll = (body["listPartsUrl"], body["headObjectUrl"], body["chunks"])
+    assert php_upload_progress(*poll) == 0
+    assert requests.put(body["presignedUrls"][0]["presignedUrl"], data=SMALL_MOV.read_bytes(), timeout=30).status_code == 200
+    assert php_upload_progress(*poll) == 100
+
+
+def test_aws_direct_upload_is_linked_by_upload_identifier(bluebillywig, bb) -> None:
+    import boto3
+
+    bluebillywig.clock.freeze()
+    clip = create_clip(bb, title="Direct")
+    info = bb.get("/sapi/awsupload", params={"type": "mediaclip", "mediaclipId": clip["id"]}).json()
+    endpoint, bucket = info["endpoint"].rsplit("/", 1)
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name=info["region"], aws_access_key_id=info["accessKey"],
+                      aws_secret_access_key="anything")
+    # An unrelated object under another prefix and the clip's file under the path it was given.
+    s3.put_object(Bucket=bucket, Key="elsewhere/x.mov", Body=b"x")
+    s3.put_object(Bucket=bucket, Key=info["path"] + "small.mov", Body=SMALL_MOV.read_bytes(),
+                  Metadata={"uploadidentifier": info["uploadIdentifier"]})
+    assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()["originalfilename"] == ""
+    bluebillywig.clock.advance(2)
+    seen = bb.get(f"/sapi/mediaclip/{clip['id']}").json()
+    assert seen["originalfilename"] == "small.mov" and seen["hasJobs"] == "true"
+    bluebillywig.clock.advance(5)
+    assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()["assets"]
+    assert_error(bb.get("/sapi/awsupload", params={"type": "playlist"}), 400, "type")
+
+
+def test_open_single_put_is_still_noticed_after_a_snapshot_restore(bluebillywig, bb) -> None:
+    bluebillywig.clock.freeze()
+    clip = create_clip(bb)
+    params = {"filename": "small.mov", "filesize": SMALL_MOV.stat().st_size, "clipid": clip["id"]}
+    body = bb.get("/sapi/mediaclip/0/upload", params=params).json()
+    snapshot = bluebillywig.state.snapshot()
+    bluebillywig.scheduler.clear()  # what survives a snapshot is data, not events
+    bluebillywig.state.restore(snapshot)
+    assert requests.put(body["presignedUrls"][0]["presignedUrl"], data=SMALL_MOV.read_bytes(), timeout=30).status_code == 200
+    bluebillywig.clock.advance(2)
+    assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()["originalfilename"] == "small.mov"
+
+
+def test_aws_direct_upload_without_metadata_is_linked_by_its_path(bluebillywig, bb) -> None:
+    import boto3
+
+    bluebillywig.clock.freeze()
+    info = bb.get("/sapi/awsupload", params={"type": "mediaclip"}).json()
+    endpoint, bucket = info["endpoint"].rsplit("/", 1)
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name=info["region"], aws_access_key_id=info["accessKey"],
+                      aws_secret_access_key="anything")
+    s3.put_object(Bucket=bucket, Key=info["path"] + "tone.wav", Body=TONE_WAV.read_bytes())
+    bluebillywig.clock.advance(2)
+    found = bb.get("/sapi/mediaclip", params={"q": 'originalfilename:"tone.wav"'}).json()["items"]
+    assert len(found) == 1 and found[0]["mediatype"] == "audio" and found[0]["title"] == "tone"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from mockservers.bluebillywig.routes.entities import entity_routes
+from mockservers.bluebillywig.routes.media import media_routes
 from mockservers.bluebillywig.routes.mediaasset import mediaasset
 from mockservers.bluebillywig.routes.mediaclip import mediaclip
 from mockservers.bluebillywig.routes.search import search
@@ -13,5 +15,5 @@ from mockservers.bluebillywig.routes.uploads import uploads
 
 def register_routes(app: Flask) -> None:
     """Attach every SAPI blueprint."""
-    for blueprint in (sessions, mediaclip, mediaasset, search, uploads):
+    for blueprint in (sessions, mediaclip, mediaasset, search, uploads, entity_routes, media_routes):
         app.register_blueprint(blueprint)

@@ -11,14 +11,14 @@ from mockservers.bluebillywig.serializers import asset_json
 mediaasset = Blueprint("bluebillywig_mediaasset", __name__, url_prefix="/sapi/mediaasset")
 
 
-@mediaasset.put("")
+@mediaasset.route("", methods=["PUT", "POST"])
 @authenticated
 def put_mediaasset(user: str) -> Response:
     """Create (no id) or update (id in the body)."""
     return jsonify(asset_json(put_asset(state(), json_body(), None, user)))
 
 
-@mediaasset.put("/<asset_id>")
+@mediaasset.route("/<asset_id>", methods=["PUT", "POST"])
 @authenticated
 def update_mediaasset(asset_id: str, user: str) -> Response:
     """Update by id."""

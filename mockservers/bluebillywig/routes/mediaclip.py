@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from mockservers.bluebillywig import clips
-from mockservers.bluebillywig.routes.common import args, authenticated, flag, json_body, state
+from mockservers.bluebillywig.routes.common import args, authenticated, json_body, state, warn_method
 from mockservers.bluebillywig.serializers import clip_json, list_json, version_json
+from mockservers.core.views import query_flag
 
 mediaclip = Blueprint("bluebillywig_mediaclip", __name__, url_prefix="/sapi/mediaclip")
 
@@ -24,10 +25,10 @@ def list_mediaclips(user: str) -> Response:
     return jsonify(clips.list_clips(state(), params, multi))
 
 
-@mediaclip.put("")
+@mediaclip.route("", methods=["PUT", "POST"])
 @authenticated
 def put_mediaclip(user: str) -> Response:
-    """Create (no id), or update the clip named by the body's id or by q=sourceid:"..." (seed)."""
+    """Create (no id), or update the clip named by the body's id or by q=sourceid:"..." (seed; vmsrpc POSTs)."""
     st = state()
     body = json_body()
     q = request.args.get("q")
@@ -59,7 +60,7 @@ def delete_by_sourceid(user: str) -> Response:
     """DELETE ?q=sourceid:"..." [&purge=true]."""
     st = state()
     clip = st.clip_by_sourceid(clips.sourceid_of_query(request.args.get("q")))
-    return jsonify(clips.delete(st, clip, flag("purge"), user))
+    return jsonify(clips.delete(st, clip, bool(query_flag("purge")), user))
 
 
 @mediaclip.get("/<clip_id>")
@@ -75,10 +76,10 @@ def get_mediaclip(clip_id: str, user: str) -> Response:
     return _one(clip)
 
 
-@mediaclip.put("/<clip_id>")
+@mediaclip.route("/<clip_id>", methods=["PUT", "POST"])
 @authenticated
 def update_mediaclip(clip_id: str, user: str) -> Response:
-    """Update writable attributes."""
+    """Update writable attributes (PUT as documented, POST as vmsrpc sends it)."""
     st = state()
     return _one(clips.update(st, st.clip(clip_id), json_body(), user))
 
@@ -88,21 +89,23 @@ def update_mediaclip(clip_id: str, user: str) -> Response:
 def delete_mediaclip(clip_id: str, user: str) -> Response:
     """Soft delete, or ?purge=true for good."""
     st = state()
-    return jsonify(clips.delete(st, st.clip(clip_id), flag("purge"), user))
+    return jsonify(clips.delete(st, st.clip(clip_id), bool(query_flag("purge")), user))
 
 
-@mediaclip.put("/<clip_id>/publish")
+@mediaclip.route("/<clip_id>/publish", methods=["PUT", "POST", "GET"])
 @authenticated
 def publish(clip_id: str, user: str) -> Response:
-    """Status published (publisheddate set the first time)."""
+    """Status published (publisheddate set the first time); vmsrpc sends a body-less PUT as GET."""
+    warn_method("PUT")
     st = state()
     return _one(clips.set_published(st, st.clip(clip_id), True, user))
 
 
-@mediaclip.put("/<clip_id>/unpublish")
+@mediaclip.route("/<clip_id>/unpublish", methods=["PUT", "POST", "GET"])
 @authenticated
 def unpublish(clip_id: str, user: str) -> Response:
     """Status draft (publisheddate kept)."""
+    warn_method("PUT")
     st = state()
     return _one(clips.set_published(st, st.clip(clip_id), False, user))
 

@@ -71,3 +71,11 @@ def s3_complete(user: str) -> Response:
 def s3_abort(user: str) -> Response:
     """s3filekey, s3uploadid -> the multipart upload aborted."""
     return jsonify(flows.s3_abort(state(), request.args.get("s3filekey"), request.args.get("s3uploadid")))
+
+
+@uploads.route("/sapi/awsupload", methods=["GET", "POST"])
+@authenticated
+def aws_upload(user: str) -> Response:
+    """type=mediaclip, mediaclipId -> where to upload straight into S3 (linked by x-amz-meta-uploadidentifier)."""
+    a = request.args
+    return jsonify(flows.aws_upload(state(), a.get("type"), a.get("mediaclipId") or a.get("mediaclipid")))
