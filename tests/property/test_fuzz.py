@@ -49,7 +49,9 @@ ALL_CHECKS = [
 #    names, query syntax, JSON text in form fields).
 #  - negative data: schema-invalid query values accepted with 200 and no fidelity warning.
 NOT_YET: dict[str, set[str]] = {
-    "pixop": set(),
+    # Since the OpenAPI overlay declares security schemes, negative cases break the auth header, which
+    # the logged-in session then overrides: accepted with 200 (an artefact of the harness, open).
+    "pixop": {"negative_data_rejection"},
     "vonage": {"positive_data_acceptance", "negative_data_rejection"},
     "bluebillywig": {"positive_data_acceptance"},
     "mediaflow": {"positive_data_acceptance", "negative_data_rejection"},
