@@ -16,13 +16,15 @@ import sys
 import time
 import traceback
 
+import bench_flat
 import bench_intercept
 import bench_requests
 import bench_reset
+import bench_throughput
 import bench_upload
 from _common import RESULTS, summary_table
 
-SECTIONS = ("requests", "reset", "upload", "intercept")
+SECTIONS = ("throughput", "requests", "reset", "resets", "journal", "collect", "upload", "intercept")
 QUICK_UPLOAD_MIB = 64
 
 
@@ -60,7 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     failed: list[str] = []
     runners = {
+        "throughput": lambda: bench_throughput.run(args.quick),
         "requests": lambda: bench_requests.run(args.quick),
+        "resets": lambda: bench_flat.run_reset(args.quick),
+        "journal": lambda: bench_flat.run_journal(args.quick),
+        "collect": lambda: bench_flat.run_collect(args.quick),
         "reset": lambda: bench_reset.run(args.quick),
         "upload": lambda: bench_upload.run(upload_mib, args.upload_transfer),
         "intercept": lambda: bench_intercept.run(args.quick),

@@ -14,10 +14,10 @@ import mockservers
 from mockservers.conformance.arguments import add_contracts_parser
 from mockservers.console import ConsoleLog
 from mockservers.core.emulator import Emulator, EmulatorConfig
-from mockservers.core.server import ServerThread
+from mockservers.core.s3 import S3Endpoint
+from mockservers.core.server import PortInUseError, ServerThread
 from mockservers.core.settings import ConfigError
 from mockservers.registry import PROVIDERS, create_emulator, provider
-from mockservers.s3 import S3Endpoint
 
 # The shared S3 endpoint's sandbox port (--port s3=PORT overrides).
 S3_DEFAULT_PORT = 8710
@@ -162,7 +162,8 @@ def serve(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
         if s3 is not None:
             s3.stop()
         print(f"mockservers: cannot start: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, ConfigError) else 1  # a bad setting or world file is a usage error
+        # A bad setting, world file or busy port is a usage error (the message says what to change).
+        return 2 if isinstance(exc, (ConfigError, PortInUseError)) else 1
     info["dashboard"] = {"base_url": home.base_url, "credentials": {}}
     # From here on Ctrl-C and SIGTERM only ask the loop below to stop, so a signal that arrives
     # while the start-up text is printed still stops cleanly (and saves --state-dir).

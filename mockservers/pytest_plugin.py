@@ -32,10 +32,11 @@ from mockservers.core import fidelity
 from mockservers.core.callbacks import CallbackReceiver
 from mockservers.core.contracts import Violation
 from mockservers.core.emulator import Emulator, EmulatorConfig
+from mockservers.core.s3 import S3Endpoint
+from mockservers.core.server import PortInUseError
 from mockservers.core.settings import ConfigError
 from mockservers.intercept import Interceptor
 from mockservers.registry import PROVIDERS, create_emulator, provider
-from mockservers.s3 import S3Endpoint
 from mockservers.validation import exchange_violations
 
 
@@ -164,7 +165,11 @@ def _server_fixture(name: str) -> Any:
         except ConfigError as exc:  # SettingsError / WorldError: a usage error, said plainly
             pytest.fail(f"mockservers: cannot build the {name} emulator: {exc}", pytrace=False)
         port = int(os.environ.get(f"MOCKSERVERS_{name.upper()}_PORT", "0"))
-        emulator.start(mockservers_host, port)
+        try:
+            emulator.start(mockservers_host, port)
+        except PortInUseError as exc:
+            emulator.close()
+            pytest.fail(f"mockservers: {exc}", pytrace=False)
         try:
             yield emulator
         finally:

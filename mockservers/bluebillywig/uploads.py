@@ -25,8 +25,8 @@ from mockservers.bluebillywig.renditions import display_aspect, media_dir, thumb
 from mockservers.bluebillywig.world import new_clip_record
 from mockservers.core.errors import ApiError, BadRequestError, ConflictError, NotFoundError
 from mockservers.core.media import MediaInfo, NotImageError, NotMediaError, probe_image, probe_media
+from mockservers.core.s3 import ACCESS_KEY_ID, REGION, S3Error
 from mockservers.core.views import int_value
-from mockservers.s3 import ACCESS_KEY_ID, REGION, S3Error
 
 if TYPE_CHECKING:
     from mockservers.bluebillywig.state import BlueBillywigState

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response
+from werkzeug.http import HTTP_STATUS_CODES
 
 from mockservers.core.app import build_app
 from mockservers.core.blobs import BlobStore
@@ -19,10 +20,10 @@ from mockservers.core.errors import ApiError
 from mockservers.core.faults import FaultRegistry
 from mockservers.core.jobs import Scheduler
 from mockservers.core.journal import Journal
+from mockservers.core.s3 import S3Endpoint
 from mockservers.core.server import ServerThread
 from mockservers.core.settings import WorldError, check_settings
 from mockservers.core.state import BaseState, StateContext
-from mockservers.s3 import S3Endpoint
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class Provider:
     register_routes: Callable[[Flask], None]
     render_error: Callable[[ApiError], Response]
     default_settings: dict[str, Any] = field(default_factory=dict)
-    # Whether clients upload to S3 (the shared moto endpoint in mockservers.s3).
+    # Whether clients upload to S3 (the shared moto endpoint in mockservers.core.s3).
     uses_s3: bool = False
     # The provider's real hostnames (fnmatch globs) -> path prefix the emulator serves them under;
     # mockservers.intercept routes requests to these hosts into the emulator in-process.
@@ -114,7 +115,7 @@ class EmulatorConfig:
     ``world`` is a world file path or an already-loaded dict (None: the
     provider's default world in fixtures/). ``settings`` are provider knobs,
     e.g. Pixop's ``ingest_seconds``. ``s3`` is a shared
-    :class:`mockservers.s3.S3Endpoint` for providers that use S3 (None: the
+    :class:`mockservers.core.s3.S3Endpoint` for providers that use S3 (None: the
     emulator starts its own on a free port when it first needs one).
     """
 
@@ -237,9 +238,17 @@ class Emulator:
         """Serve on a real socket (port 0: any free port)."""
         if self._server is None:
             self.start_background(host)
-            self._server = ServerThread(self.app, host, port, clock=self.clock).start()
+            self._server = ServerThread(
+                self.app, host, port, clock=self.clock, error_renderer=self.render_server_error, name=self.provider.name
+            ).start()
             self.context.base_url = self._server.base_url
         return self
+
+    def render_server_error(self, status: int, message: str) -> tuple[str, list[tuple[str, str]], bytes]:
+        """An error the HTTP server raises itself (bad request line, 431, bad chunking), in the provider's shape."""
+        with self.app.test_request_context("/"):
+            response = self.provider.render_error(ApiError(status, message))
+            return f"{status} {HTTP_STATUS_CODES.get(status, 'Error')}", list(response.headers.items()), response.get_data()
 
     def start_background(self, host: str = "127.0.0.1") -> Emulator:
         """Start what runs beside the HTTP server (S3 endpoint, scheduler waiter), without a socket of its own.

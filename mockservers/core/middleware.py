@@ -176,6 +176,9 @@ def _drop_connection(environ: dict[str, Any]) -> None:
     Raising ConnectionAbortedError then lets werkzeug's handler treat the
     request as a dropped connection, quietly, instead of answering 500.
     """
+    drop = environ.get("mockservers.drop_connection")  # core/server.py (waitress)
+    if drop is not None:
+        drop()
     sock = environ.get("werkzeug.socket")
     if sock is not None:
         with contextlib.suppress(OSError):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -13,8 +15,19 @@ from mockservers.core.clock import VirtualClock
 from mockservers.core.ids import IdGenerator
 from mockservers.core.jobs import Scheduler
 
-_BUILT_WORLDS: dict[tuple[str, str, str], bytes] = {}
+# Built worlds by (state class, seed, world, settings), least recently used first; bounded so a
+# process building many worlds (a seed sweep, property tests) does not keep them all.
+BUILT_WORLDS_MAX = 32
+_BUILT_WORLDS: OrderedDict[tuple[str, str, str, str], bytes] = OrderedDict()
 _BUILT_LOCK = threading.Lock()
+
+
+def _world_key(state: BaseState) -> tuple[str, str, str, str]:
+    # Settings belong in the key: a seeded job's durations come from them (issue 11).
+    def canonical(value: Any) -> str:
+        return json.dumps(value, sort_keys=True, default=repr) if value else ""
+
+    return (f"{type(state).__module__}.{type(state).__qualname__}", str(state.seed), canonical(state.world), canonical(state.ctx.settings))
 
 
 @dataclass
@@ -25,7 +38,7 @@ class StateContext:
     scheduler: Scheduler
     blobs: BlobStore
     settings: dict[str, Any] = field(default_factory=dict)
-    # mockservers.s3.S3Endpoint for providers whose clients upload to S3, else None.
+    # mockservers.core.s3.S3Endpoint for providers whose clients upload to S3, else None.
     s3: Any = None
     # mockservers.core.callbacks.CallbackDispatcher: outbound callbacks, retried on the clock.
     callbacks: Any = None
@@ -52,9 +65,11 @@ class BaseState:
         self.world = world if world is not None else self.default_world()
         if not hasattr(self, "lock"):
             self.lock = threading.RLock()
-        key = (type(self).__qualname__, str(seed), repr(sorted(self.world.items())) if self.world else "")
+        key = _world_key(self)
         with _BUILT_LOCK:
             built = _BUILT_WORLDS.get(key)
+            if built is not None:
+                _BUILT_WORLDS.move_to_end(key)
         if built is None:
             self.ids = IdGenerator(seed)
             self.db = {table: {} for table in self.tables}
@@ -62,6 +77,8 @@ class BaseState:
             built = pickle.dumps((self.db, self.ids.getstate()), protocol=pickle.HIGHEST_PROTOCOL)
             with _BUILT_LOCK:
                 _BUILT_WORLDS[key] = built
+                while len(_BUILT_WORLDS) > BUILT_WORLDS_MAX:
+                    _BUILT_WORLDS.popitem(last=False)
         db, ids_state = pickle.loads(built)
         self.db: dict[str, dict[str, dict[str, Any]]] = db
         self.ids = IdGenerator(seed)

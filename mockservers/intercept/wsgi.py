@@ -208,7 +208,7 @@ def call_app(emulator: Emulator, environ: dict[str, Any]) -> WSGIResult:
     status, headers = captured
     code, _, reason = status.partition(" ")
     if not any(name.lower() == "date" for name, _ in headers):
-        # werkzeug's server adds Date, from the virtual clock (core/server.py QuietHandler).
+        # the server adds Date, from the virtual clock (core/server.py).
         headers = [*headers, ("Date", formatdate(emulator.clock.time(), usegmt=True))]
     return WSGIResult(int(code), reason, headers, body)
 

@@ -13,9 +13,9 @@ from mockservers.core.errors import BadRequestError
 from mockservers.core.http import BadURLError, callback_host_allowed, parse_http_url
 from mockservers.core.jobs import DONE, FAILED, INITIAL, Job
 from mockservers.core.media import MediaInfo, NotMediaError, probe_media
+from mockservers.core.s3 import S3Error
 from mockservers.mediabank.errors import mediabank_error
 from mockservers.mediabank.model import ROLE_INGEST, asset_number
-from mockservers.s3 import S3Error
 
 FAIL_AT = 0.2  # share of the run after which a failed pickup is reported (inferred)
 STATUSES = {INITIAL: "queued", DONE: "completed", FAILED: "failed"}  # anything else: "running"

@@ -21,7 +21,7 @@ from mockservers.registry import PROVIDERS
 
 # Module-level objects that may change by design: caches of pure results (same input, same
 # output), so they cannot make one emulator differ from another.
-CACHES = {("mockservers.core.state", "_BUILT_WORLDS")}
+CACHES = {("mockservers.core.state", "_BUILT_WORLDS"), ("mockservers.core.probe", "_PROBE_CACHE")}
 MUTABLE = (dict, list, set, bytearray, itertools.count, collections.Counter, collections.deque)
 
 

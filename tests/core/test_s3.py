@@ -11,8 +11,8 @@ from flask import Flask, jsonify
 
 from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
 from mockservers.core.errors import ApiError
+from mockservers.core.s3 import S3Endpoint, S3Error
 from mockservers.core.state import BaseState
-from mockservers.s3 import S3Endpoint, S3Error
 
 BUCKET = "core-test-bucket"
 
@@ -117,3 +117,28 @@ def test_emulator_without_shared_endpoint_runs_and_stops_its_own() -> None:
     finally:
         emulator.close()
     assert not own.running
+
+
+def test_reset_calls_s3_only_for_buckets_a_test_wrote_to() -> None:
+    endpoint = S3Endpoint().start()
+    emulator = Emulator(DEMO, EmulatorConfig(s3=endpoint)).start()
+    emulator.reset()  # a bucket just created may hold objects from an earlier run: emptied once
+    calls: list[str] = []
+    endpoint.client.meta.events.register("before-send.s3", lambda request, **_: calls.append(request.method))
+    try:
+        emulator.reset()
+        assert calls == []  # nothing written: no S3 call at all
+        other = boto3.client(
+            "s3", endpoint_url=endpoint.url, region_name="us-east-1",
+            aws_access_key_id="a", aws_secret_access_key="b",
+        )
+        other.put_object(Bucket=BUCKET, Key="left-over", Body=b"x")
+        emulator.reset()
+        assert calls  # the written bucket was emptied
+        assert list(endpoint.iter_objects(BUCKET)) == []
+        calls.clear()
+        emulator.reset()
+        assert calls == []
+    finally:
+        emulator.close()
+        endpoint.stop()

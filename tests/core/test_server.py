@@ -156,3 +156,75 @@ def test_context_manager_serves_then_removes_blobs() -> None:
     assert not Path(root).exists()
     with pytest.raises(RuntimeError):
         _ = emulator.base_url
+
+
+def _raw(port: int, data: bytes) -> bytes:
+    """Send raw bytes, read until the server closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(data)
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+    return out
+
+
+def test_keep_alive_serves_many_requests_on_one_connection(emulators) -> None:
+    import http.client
+
+    emulator = _new(emulators).start()
+    conn = http.client.HTTPConnection("127.0.0.1", emulator.port, timeout=5)
+    conn.connect()
+    first_socket = conn.sock
+    for _ in range(5):
+        conn.request("GET", "/__admin/clock")
+        response = conn.getresponse()
+        assert response.status == 200
+        response.read()
+        assert not response.will_close
+    assert conn.sock is first_socket  # never reconnected
+    conn.close()
+
+
+def test_date_header_follows_the_virtual_clock(emulators) -> None:
+    emulator = _new(emulators).start()
+    emulator.clock.freeze()
+    emulator.clock.advance(86_400 * 365)
+    response = requests.get(f"{emulator.base_url}/__admin/clock", timeout=5)
+    from email.utils import parsedate_to_datetime
+
+    assert abs(parsedate_to_datetime(response.headers["Date"]).timestamp() - emulator.clock.time()) < 2
+    assert "Server" not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 262_200 + b"\r\n\r\n", 431),
+        (b"PUT /videos/v1/project HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 400),
+    ],
+    ids=["bad-request-line", "headers-too-large", "malformed-chunked"],
+)
+def test_errors_raised_by_the_server_come_in_the_providers_shape(emulators, data: bytes, status: int) -> None:
+    import json
+
+    emulator = _new(emulators).start()
+    answer = _raw(emulator.port, data)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n")[0].split(b" ")[1] == str(status).encode()
+    assert b"Content-Type: application/json" in head
+    document = json.loads(body)
+    assert set(document) == {"exception", "errorMessage"}  # Pixop's error shape
+
+
+def test_a_busy_port_names_the_port_the_provider_and_the_way_out(emulators) -> None:
+    from mockservers.core.server import PortInUseError
+
+    first = _new(emulators).start()
+    second = _new(emulators)
+    with pytest.raises(PortInUseError) as raised:
+        second.start("127.0.0.1", first.port)
+    message = str(raised.value)
+    assert str(first.port) in message and "pixop" in message
+    assert "--port pixop=N" in message and "MOCKSERVERS_PIXOP_PORT" in message
+    assert not second._server  # nothing half started

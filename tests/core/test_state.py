@@ -64,7 +64,7 @@ def test_reset_is_repeatable_and_isolated_from_mutations(fresh) -> None:
 
 def test_same_seed_same_snapshot_even_when_rebuilt(fresh, monkeypatch) -> None:
     first = fresh(5).state.snapshot()
-    monkeypatch.setattr(state_module, "_BUILT_WORLDS", {})  # force build_world to run again
+    monkeypatch.setattr(state_module, "_BUILT_WORLDS", type(state_module._BUILT_WORLDS)())  # force build_world to run again
     second = fresh(5).state.snapshot()
     assert first == second
     json.dumps(first)  # snapshots are plain JSON
@@ -119,7 +119,7 @@ def ctx() -> Iterator[StateContext]:
 
 
 def test_world_is_built_once_per_seed_and_world(ctx: StateContext, monkeypatch) -> None:
-    monkeypatch.setattr(state_module, "_BUILT_WORLDS", {})
+    monkeypatch.setattr(state_module, "_BUILT_WORLDS", type(state_module._BUILT_WORLDS)())
     monkeypatch.setattr(CountingState, "builds", 0)
     first = CountingState(ctx, seed=1)
     CountingState(ctx, seed=1)
@@ -142,3 +142,28 @@ def test_reset_keeps_the_same_lock(ctx: StateContext) -> None:
     state.reset()
     assert state.lock is lock
     assert state.seed == 4 and state.ctx is ctx
+
+
+class SettingsState(BaseState):
+    """A world whose seeded records depend on a setting (as seeded jobs depend on durations)."""
+
+    provider = "settingsdemo"
+    tables: ClassVar[tuple[str, ...]] = ("jobs",)
+
+    def build_world(self) -> None:
+        self.db["jobs"]["1"] = {"seconds": self.ctx.settings.get("seconds", 3)}
+
+
+def test_a_world_built_with_other_settings_is_not_reused(ctx: StateContext) -> None:
+    clock = VirtualClock()
+    other = StateContext(clock, Scheduler(clock), ctx.blobs, {"seconds": 60})
+    assert SettingsState(ctx, seed=9).db["jobs"]["1"]["seconds"] == 3
+    assert SettingsState(other, seed=9).db["jobs"]["1"]["seconds"] == 60
+    assert SettingsState(ctx, seed=9).db["jobs"]["1"]["seconds"] == 3
+
+
+def test_the_built_world_cache_is_bounded(ctx: StateContext, monkeypatch) -> None:
+    monkeypatch.setattr(state_module, "_BUILT_WORLDS", type(state_module._BUILT_WORLDS)())
+    for seed in range(state_module.BUILT_WORLDS_MAX + 5):
+        CountingState(ctx, seed=seed)
+    assert len(state_module._BUILT_WORLDS) == state_module.BUILT_WORLDS_MAX
