@@ -25,6 +25,7 @@ from mockservers.core.errors import BadRequestError, ConflictError, NotFoundErro
 from mockservers.core.jobs import DONE, FAILED, IN_PROGRESS, INITIAL, Job, JobView
 from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
+from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
 from mockservers.pixop import tokens
 from mockservers.pixop.processing import plan_processing
@@ -61,8 +62,8 @@ def _hash_password(salt: str, password: str) -> str:
     return hashlib.sha256(f"{salt}:{password}".encode()).hexdigest()
 
 
-def _media_path(name: str) -> str:
-    return str(fixtures_dir() / "media" / name)
+def _media_path(name: str, field: str = "projects[].videos[].media") -> str:
+    return str(fixture_file("media", name, field))
 
 
 class PixopState(BaseState):
@@ -153,7 +154,7 @@ class PixopState(BaseState):
         for video in self.db["videos"].values():
             upload = video.get("upload")
             if upload and (upload["blobKey"] or "").startswith("fixture:") and self.ctx.blobs.get(upload["blobKey"]) is None:
-                self.ctx.blobs.put_file(_media_path(upload["blobKey"].split(":", 1)[1]), key=upload["blobKey"])
+                self.ctx.blobs.put_file(_media_path(upload["blobKey"].split(":", 1)[1], "db.videos[].upload.blobKey"), key=upload["blobKey"])
 
     def credentials(self) -> dict[str, Any]:
         """The demo user's login and default team."""
