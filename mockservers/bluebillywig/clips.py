@@ -8,7 +8,6 @@ on creation; ``sourceid`` is read-only after the initial ingest.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +20,7 @@ from mockservers.bluebillywig.world import new_clip_record
 from mockservers.core import fidelity
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import BadRequestError, ConflictError
+from mockservers.core.safejson import safe_loads
 from mockservers.core.views import int_value
 
 MEDIATYPES = ("video", "audio", "image", "document", "font")
@@ -355,7 +355,7 @@ def _filterset_clauses(raw: str) -> list[query.Node]:
     anything else is ignored (warned), like an unreadable ``fq``.
     """
     try:
-        data = json.loads(raw)
+        data = safe_loads(raw)  # depth-limited: a query parameter from the client
     except ValueError:
         data = None
     items = data if isinstance(data, list) else [data]

@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from mockservers.core.clock import parse_iso8601
+from mockservers.core.clock import MAX_ADVANCE_SECONDS, check_instant, parse_iso8601
 from mockservers.core.errors import ApiError
 from mockservers.core.faults import FaultSpecError, parse_rule
+from mockservers.core.http import admin_host_allowed
 from mockservers.core.openapi import openapi_copy
 from mockservers.core.protocols import EmulatorLike
 
 admin_blueprint = Blueprint("mockservers_admin", __name__, url_prefix="/__admin")
+
+
+@admin_blueprint.before_request
+def _refuse_foreign_hosts() -> None:
+    """Admin requests must name a loopback host or the bound address: a DNS-rebinding page cannot."""
+    if not admin_host_allowed(request.host, request.environ.get("SERVER_NAME", "")):
+        raise ApiError(
+            403,
+            f"the admin API answers only requests whose Host is a loopback name or the bound address; "
+            f"{request.host!r} is not one (add it to MOCKSERVERS_ADMIN_HOSTS to allow it)",
+        )
 
 
 def _emulator() -> EmulatorLike:
@@ -85,9 +98,20 @@ def move_clock() -> Response:
             raise ApiError(400, f"set is not an ISO 8601 timestamp: {data['set']!r}") from None
     if "freeze" in data and not isinstance(data["freeze"], bool):
         raise ApiError(400, "freeze must be true or false")
+    if target is not None:
+        try:
+            check_instant(target.timestamp())
+        except ValueError as exc:
+            raise ApiError(400, f"set: {exc}") from None
     seconds = data.get("advance_seconds", 0)
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-        raise ApiError(400, "advance_seconds must be a non-negative number")
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds < 0:
+        raise ApiError(400, "advance_seconds must be a finite, non-negative number")
+    if seconds > MAX_ADVANCE_SECONDS:
+        raise ApiError(400, f"advance_seconds must be at most {MAX_ADVANCE_SECONDS:g} (about 100 years)")
+    try:
+        check_instant((target.timestamp() if target is not None else _emulator().clock.time()) + float(seconds))
+    except ValueError as exc:
+        raise ApiError(400, f"advance_seconds: {exc}") from None
     clock = _emulator().clock
     if target is not None:
         clock.set(target)
@@ -111,7 +135,11 @@ def get_journal() -> Response:
         include_admin=request.args.get("include_admin", "false").lower() in ("1", "true", "yes"),
         include_outbound=request.args.get("include_outbound", "false").lower() in ("1", "true", "yes"),
     )
-    return jsonify({"count": len(entries), "entries": [e.to_json() for e in entries]})
+    # Each entry's JSON is encoded once and cached: ten thousand entries are a join, not a re-encode.
+    parts = [b'{"count":%d,"entries":[' % len(entries), b",".join([e.encoded() for e in entries]), b"]}"]
+    response = Response(parts, mimetype="application/json")
+    response.headers["Content-Length"] = str(sum(len(p) for p in parts))
+    return response
 
 
 @admin_blueprint.delete("/journal")
@@ -171,10 +199,17 @@ def get_state() -> Response:
 @admin_blueprint.put("/state")
 def put_state() -> Response:
     """Restore a snapshot taken with GET /__admin/state."""
-    try:
-        _emulator().state.restore(_json_object())
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ApiError(400, f"not a snapshot of this provider: {exc}") from None
+    state = _emulator().state
+    snapshot = _json_object()
+    with state.lock:
+        # restore() may fail half-way (a bad fixture reference is only found while the blobs are
+        # re-attached): put the previous snapshot back so a refused PUT changes nothing.
+        before = state.snapshot()
+        try:
+            state.restore(snapshot)
+        except (ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+            state.restore(before)
+            raise ApiError(400, f"not a snapshot of this provider: {type(exc).__name__}: {exc}") from None
     return jsonify({"restored": True})
 
 

@@ -14,6 +14,7 @@ from mockservers.core.dashboard import register as register_dashboard
 from mockservers.core.errors import ApiError, ErrorRenderer
 from mockservers.core.middleware import EmulatorMiddleware
 from mockservers.core.protocols import EmulatorLike
+from mockservers.core.safejson import LimitedJSONProvider
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def build_app(emulator: EmulatorLike, register_routes: Callable[[Flask], None], 
     app = Flask(f"mockservers.{emulator.provider.name}")
     app.request_class = StreamingRequest
     app.extensions["mockservers"] = emulator
+    app.json = LimitedJSONProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
@@ -53,7 +55,9 @@ def build_app(emulator: EmulatorLike, register_routes: Callable[[Flask], None], 
         message = _http_message(error)
         headers = {k: v for k, v in error.get_headers() if k.lower() in ("content-range", "allow", "retry-after")}
         if _is_admin():
-            return _admin_error(status, message)
+            response = _admin_error(status, message)
+            response.headers.extend(headers)  # a 405 names the allowed methods (RFC 9110 Allow)
+            return response
         return render_error(ApiError(status, message, headers=headers))
 
     @app.errorhandler(Exception)

@@ -74,6 +74,9 @@ class Delivery:
     attempts: list[Attempt] = field(default_factory=list)
     next_attempt_at: float | None = None
     on_update: Callable[[Delivery], None] | None = None
+    # The virtual instant the current attempt was due: backoff counts from it, not from when the
+    # attempt ran, so one big clock jump runs every retry that fell due within it, in order.
+    due_at: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON view (for a provider's API or the tests)."""
@@ -137,6 +140,7 @@ class CallbackDispatcher:
                 max_attempts=max(1, max_attempts or self.max_attempts),
                 backoff=tuple(backoff_seconds) if backoff_seconds is not None else self.backoff,
                 on_update=on_update,
+                due_at=self.clock.time(),
             )
             self._deliveries.append(delivery)
             self._enqueue(delivery)
@@ -197,9 +201,10 @@ class CallbackDispatcher:
             self._thread = threading.Thread(target=self._work, name="mockservers-callbacks", daemon=True)
             self._thread.start()
 
-    def _retry(self, generation: int, delivery: Delivery) -> None:
+    def _retry(self, generation: int, delivery: Delivery, at: float) -> None:
         with self._cond:
             if generation == self._generation and delivery.status == PENDING:
+                delivery.due_at = at
                 self._enqueue(delivery)
 
     def _work(self) -> None:
@@ -225,7 +230,8 @@ class CallbackDispatcher:
                 else:
                     index = min(len(delivery.attempts) - 1, len(delivery.backoff) - 1)
                     delay = delivery.backoff[index] if delivery.backoff else 0.0
-                    delivery.next_attempt_at = self.clock.time() + delay
+                    base = delivery.due_at if delivery.due_at is not None else self.clock.time()
+                    delivery.next_attempt_at = base + delay
             if delivery.on_update is not None:
                 try:
                     delivery.on_update(delivery)
@@ -233,7 +239,7 @@ class CallbackDispatcher:
                     log.exception("callback on_update hook failed")
             if delivery.next_attempt_at is not None:
                 at = delivery.next_attempt_at
-                self.scheduler.schedule(at, lambda g=generation, d=delivery: self._retry(g, d))
+                self.scheduler.schedule(at, lambda g=generation, d=delivery, a=at: self._retry(g, d, a))
             with self._cond:
                 if generation == self._generation:
                     self._busy -= 1

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timezone
+
+# The virtual clock stays within 1970..2999: every formatter (HTTP Date, ISO 8601 in answers and the
+# journal) handles that range, and no test needs more. A bigger jump is refused, not wrapped.
+MIN_EPOCH = 0.0
+MAX_EPOCH = 32503680000.0  # 3000-01-01T00:00:00Z
+MAX_ADVANCE_SECONDS = 100 * 366 * 86400.0
+
+
+def check_instant(epoch: float) -> float:
+    """``epoch`` if it is finite and within the clock's range, else ValueError."""
+    if not isinstance(epoch, (int, float)) or isinstance(epoch, bool) or not math.isfinite(epoch):
+        raise ValueError(f"the clock needs a finite number of seconds, got {epoch!r}")
+    if not MIN_EPOCH <= epoch < MAX_EPOCH:
+        raise ValueError("the virtual clock stays between 1970-01-01 and 3000-01-01 (UTC)")
+    return float(epoch)
+
+
+def utc_datetime(epoch: float) -> datetime:
+    """An aware UTC datetime for ``epoch``, clamped to the clock's range (formatting never overflows)."""
+    if not math.isfinite(epoch):
+        epoch = MIN_EPOCH
+    return datetime.fromtimestamp(min(max(epoch, MIN_EPOCH), MAX_EPOCH), tz=timezone.utc)
 
 
 def parse_iso8601(text: str) -> datetime:
@@ -48,7 +71,7 @@ class VirtualClock:
 
     def now(self) -> datetime:
         """Virtual now as an aware UTC datetime."""
-        return datetime.fromtimestamp(self.time(), tz=timezone.utc)
+        return utc_datetime(self.time())
 
     @property
     def frozen(self) -> bool:
@@ -66,16 +89,16 @@ class VirtualClock:
 
     def advance(self, seconds: float) -> None:
         """Jump forward (never backward) by ``seconds``."""
-        if seconds < 0:
-            raise ValueError("the clock only moves forward: advance_seconds must be >= 0")
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError("the clock only moves forward: advance_seconds must be finite and >= 0")
         with self._lock:
-            self._anchor_virtual = self._unlocked_time() + seconds
+            self._anchor_virtual = check_instant(self._unlocked_time() + seconds)
             self._anchor_real = self._real_time()
         self._notify()
 
     def set(self, when: datetime | float) -> None:
         """Jump to an absolute instant (a datetime or POSIX seconds)."""
-        target = when.timestamp() if isinstance(when, datetime) else float(when)
+        target = check_instant(when.timestamp() if isinstance(when, datetime) else float(when))
         with self._lock:
             self._anchor_virtual = target
             self._anchor_real = self._real_time()

@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import json
+import operator
+import os
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
 from typing import Any
 
-from mockservers.core.clock import VirtualClock
+from werkzeug.exceptions import BadRequest
+
+from mockservers.core.clock import VirtualClock, utc_datetime
+from mockservers.core.safejson import safe_loads
 
 # Bodies up to this size are kept whole (and parsed when JSON) so tests can
 # inspect them and contracts can be checked; larger ones keep only a summary.
 KEEP_BODY_BYTES = 1024 * 1024
+# The journal forgets its oldest entries past this many retained bytes (bodies and headers), so a
+# long session of downloads cannot grow without bound. Override: MOCKSERVERS_JOURNAL_MAX_BYTES.
+DEFAULT_JOURNAL_MAX_BYTES = 64 * 1024 * 1024
+# What an entry costs beyond its bodies (headers, fields, summaries): an estimate for the byte bound.
+ENTRY_OVERHEAD_BYTES = 1024
+
+
+_SEQ = operator.attrgetter("seq")
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def journal_max_bytes() -> int:
+    """The byte bound of every journal: the environment's override or 64 MiB."""
+    raw = os.environ.get("MOCKSERVERS_JOURNAL_MAX_BYTES", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_JOURNAL_MAX_BYTES
 
 
 class Exchange:
@@ -101,13 +120,16 @@ class Exchange:
     def time(self) -> str:
         """When the request arrived, ISO 8601 UTC on the virtual clock."""
         if not isinstance(self._time, str):
-            stamp = datetime.fromtimestamp(self._time, tz=timezone.utc)
+            stamp = utc_datetime(self._time)
             self._time = stamp.isoformat().replace("+00:00", "Z")
         return self._time
 
     def set_raw_bodies(self, request: tuple[str, bytes, int], response: tuple[str, bytes, int]) -> None:
-        """(content type, first bytes, total size) of each body, summarized lazily."""
-        self._raw_request, self._raw_response = request, response
+        """(content type, first bytes, total size) of each body, summarized lazily.
+
+        A body over the summary limit is reported by size only, so its bytes are not kept at all.
+        """
+        self._raw_request, self._raw_response = _retained(request), _retained(response)
         self._request_body = self._response_body = None
 
     @property
@@ -132,9 +154,36 @@ class Exchange:
     def response_body(self, value: dict[str, Any]) -> None:
         self._response_body = value
 
+    def retained_bytes(self) -> int:
+        """Roughly what this entry holds in memory (for the journal's byte bound)."""
+        held = sum(len(raw[1]) for raw in (self._raw_request, self._raw_response) if raw)
+        return held + ENTRY_OVERHEAD_BYTES
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Any change after recording drops the cached encoding (see :meth:`encoded`).
+        object.__setattr__(self, name, value)
+        if name != "_encoded":
+            object.__setattr__(self, "_encoded", None)
+
+    def encoded(self) -> bytes:
+        """:meth:`to_json` as compact JSON bytes, cached: a journal read re-encodes only new or changed entries."""
+        cached = getattr(self, "_encoded", None)
+        if cached is None:
+            cached = _ENCODER.encode(self.to_json()).encode()
+            self._encoded = cached
+        return cached
+
     def to_json(self) -> dict[str, Any]:
-        """JSON view (the admin API and exports)."""
-        return copy.deepcopy({name: getattr(self, name) for name in self.FIELDS})
+        """JSON view (the admin API and exports); containers are fresh, parsed body values are shared."""
+        view = {name: getattr(self, name) for name in self.FIELDS}
+        # Shallow copies: a caller editing the view cannot change the record, and a read of ten
+        # thousand entries costs no deep copy of every body (parsed JSON is treated as read-only).
+        view["request_headers"] = dict(view["request_headers"])
+        view["response_headers"] = dict(view["response_headers"])
+        view["request_body"] = dict(view["request_body"])
+        view["response_body"] = dict(view["response_body"])
+        view["warnings"] = [dict(w) for w in view["warnings"]]
+        return view
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Exchange:
@@ -155,6 +204,11 @@ class Exchange:
         return self.request_body.get("json")
 
 
+def _retained(raw: tuple[str, bytes, int]) -> tuple[str, bytes, int]:
+    content_type, data, total = raw
+    return (content_type, b"", total) if total > KEEP_BODY_BYTES or len(data) < total else raw
+
+
 def _summary(raw: tuple[str, bytes, int] | None) -> dict[str, Any]:
     return summarize_body(*raw) if raw else {"size": 0, "content_type": ""}
 
@@ -164,14 +218,15 @@ def summarize_body(content_type: str, data: bytes, total: int) -> dict[str, Any]
     summary: dict[str, Any] = {"size": total, "content_type": content_type}
     if total == 0:
         return summary
-    if total > KEEP_BODY_BYTES or len(data) < total:
+    if total > KEEP_BODY_BYTES or len(data) < total or (total and not data):
         summary["truncated"] = True
         return summary
     base = content_type.split(";")[0].strip().lower()
     if base == "application/json" or base.endswith("+json"):
         try:
-            summary["json"] = json.loads(data)
-        except ValueError:
+            # Limited: a 100,000-level body must still give a summary, never a RecursionError here.
+            summary["json"] = safe_loads(data)
+        except (ValueError, UnicodeDecodeError):
             summary["text"] = data[:2048].decode("utf-8", "replace")
     elif base.startswith("text/") or base in ("application/x-www-form-urlencoded",):
         summary["text"] = data[:2048].decode("utf-8", "replace")
@@ -181,17 +236,20 @@ def summarize_body(content_type: str, data: bytes, total: int) -> dict[str, Any]
 class Journal:
     """Thread-safe, ordered record of exchanges."""
 
-    def __init__(self, clock: VirtualClock, limit: int = 10_000) -> None:
+    def __init__(self, clock: VirtualClock, limit: int = 10_000, max_bytes: int | None = None) -> None:
         self.clock = clock
         self.limit = limit
+        self.max_bytes = journal_max_bytes() if max_bytes is None else max_bytes
         self._lock = threading.Lock()
         self._entries: list[Exchange] = []
+        self._bytes = 0
         self._seq = 0
 
     def clear(self) -> None:
         """Forget everything."""
         with self._lock:
             self._entries.clear()
+            self._bytes = 0
             self._seq = 0
 
     def begin(self, method: str, path: str, query: str, headers: dict[str, str] | list[tuple[str, str]], admin: bool) -> Exchange:
@@ -211,10 +269,19 @@ class Journal:
 
     def finish(self, exchange: Exchange) -> None:
         """Record a completed exchange."""
+        size = exchange.retained_bytes()
         with self._lock:
             self._entries.append(exchange)
-            if len(self._entries) > self.limit:
-                del self._entries[: len(self._entries) - self.limit]
+            self._bytes += size
+            drop = max(0, len(self._entries) - self.limit)
+            freed = sum(e.retained_bytes() for e in self._entries[:drop])
+            # Oldest first, but the newest entry always stays (a test reads its own last exchange).
+            while self._bytes - freed > self.max_bytes and drop < len(self._entries) - 1:
+                freed += self._entries[drop].retained_bytes()
+                drop += 1
+            if drop:
+                del self._entries[:drop]
+                self._bytes -= freed
 
     def entries(
         self,
@@ -229,7 +296,7 @@ class Journal:
         Outbound exchanges (callbacks the emulator made) are left out unless asked for.
         """
         with self._lock:
-            items = sorted(self._entries, key=lambda e: e.seq)
+            items = sorted(self._entries, key=_SEQ)
         return [e for e in items if _keep(e, method, path, status, include_admin, include_outbound)]
 
     def outbound(self, path: str | None = None, status: int | None = None) -> list[Exchange]:
@@ -286,19 +353,35 @@ class TeeInput:
 
     def read(self, *args: Any) -> bytes:
         """Read and record."""
-        return self._seen(self._stream.read(*args))
+        with _malformed_body_is_400():
+            return self._seen(self._stream.read(*args))
 
     def readline(self, *args: Any) -> bytes:
         """Read a line and record."""
-        return self._seen(self._stream.readline(*args))
+        with _malformed_body_is_400():
+            return self._seen(self._stream.readline(*args))
 
     def readlines(self, *args: Any) -> list[bytes]:
         """Read lines and record."""
-        return [self._seen(line) for line in self._stream.readlines(*args)]
+        with _malformed_body_is_400():
+            return [self._seen(line) for line in self._stream.readlines(*args)]
 
     def __iter__(self) -> Iterable[bytes]:
-        for chunk in self._stream:
-            yield self._seen(chunk)
+        with _malformed_body_is_400():
+            for chunk in self._stream:
+                yield self._seen(chunk)
+
+
+@contextlib.contextmanager
+def _malformed_body_is_400() -> Iterator[None]:
+    # werkzeug's server raises OSError("Invalid chunk header") for a chunk-size line like ``zz``;
+    # as an HTTP 400 it reaches the provider's error renderer instead of answering 500.
+    try:
+        yield
+    except (ConnectionError, TimeoutError):
+        raise
+    except (OSError, ValueError) as exc:
+        raise BadRequest(f"the request body is malformed ({exc}); send a valid chunked or Content-Length body") from None
 
 
 def now_ms() -> float:

@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from mockservers.core.faults import sleep_real
+from mockservers.core.fidelity import warn
+from mockservers.core.http import single_byte_range
 from mockservers.core.journal import KEEP_BODY_BYTES, TeeInput, now_ms
 from mockservers.core.protocols import EmulatorLike
 
@@ -36,6 +38,7 @@ class EmulatorMiddleware:
         tee = TeeInput(environ["wsgi.input"])
         environ["wsgi.input"] = tee
         emulator.scheduler.run_due()
+        _ignore_unusable_range(environ)
 
         def finish(status: int, response_headers: list[tuple[str, str]], head: bytes, total: int) -> None:
             # Upload parts the view did not commit (errors, extra fields) are removed.
@@ -128,6 +131,22 @@ class _RecordingBody:
         if close is not None:
             close()
         self._record()
+
+
+def _ignore_unusable_range(environ: dict[str, Any]) -> None:
+    # RFC 9110 14.2: a server may ignore a Range it cannot or will not use. S3 (behind these providers'
+    # downloads) answers a multi-range request with the whole object; werkzeug would answer 416.
+    value = environ.get("HTTP_RANGE")
+    if value is None or environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or single_byte_range(value):
+        return
+    del environ["HTTP_RANGE"]
+    warn(
+        "range-ignored",
+        f"Range {value[:100]!r} is not one byte range; answered 200 with the whole body as RFC 9110 allows "
+        "(the real service may answer 416 or a multipart/byteranges 206)",
+        "inferred",
+        environ,
+    )
 
 
 def _fault_body(body: Any) -> tuple[bytes, str]:

@@ -91,6 +91,7 @@ def overlay(provider: str) -> dict[str, Any]:
 
 
 def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    error_type = contracts.index.get("error_content_type") or JSON
     _, path_params = openapi_path(endpoint.path)
     operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": list(path_params)}
     operation["summary"] = raw.get("summary") or _summary_from(endpoint.operation)
@@ -114,8 +115,8 @@ def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], 
                 example = next((v for k, v in examples.items() if k not in endpoint.responses), None)
             if example is not None:
                 media["example"] = example
-            # A provider may serve its errors under another JSON type (Vonage: application/problem+json).
-            media_type = contracts.index.get("error_content_type", JSON) if status == "default" else JSON
+            # Errors may have their own media type (Vonage: RFC 7807 application/problem+json).
+            media_type = error_type if status == "default" or not status.startswith("2") else JSON
             entry["content"] = {media_type: media}
         elif raw.get("response_content_type") and status.startswith("2"):
             entry["content"] = {raw["response_content_type"]: {}}

@@ -21,6 +21,8 @@ class MediabankSettings:
     token_ttl_seconds: int = 3600  # lifetime of a JWT service token
     callback_max_attempts: int = 5  # deliveries tried per callback
     callback_backoff_seconds: list[float] = field(default_factory=lambda: [10, 30, 60, 120])  # waits between attempts
+    # Hosts beyond loopback that callback_url may name ("*": any); the emulators never reach the internet by default.
+    callback_allowed_hosts: list[str] = field(default_factory=list)
 
 
 PROVIDER = Provider(
@@ -36,6 +38,7 @@ PROVIDER = Provider(
         "token_ttl_seconds": 3600,
         "callback_max_attempts": 5,
         "callback_backoff_seconds": [10, 30, 60, 120],
+        "callback_allowed_hosts": [],  # beyond loopback; "*" allows any (see README limitations)
     },
     uses_s3=True,
     # The JWT service lives on its own host; the emulator serves it under /jwt.

@@ -7,10 +7,10 @@ import os
 import tempfile
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from mockservers.core.callbacks import Delivery
 from mockservers.core.errors import BadRequestError
+from mockservers.core.http import BadURLError, callback_host_allowed, parse_http_url
 from mockservers.core.jobs import DONE, FAILED, INITIAL, Job
 from mockservers.core.media import MediaInfo, NotMediaError, probe_media
 from mockservers.core.s3 import S3Error
@@ -128,14 +128,20 @@ def _check_key(value: Any) -> str:
     return value
 
 
-def _check_callback_url(value: Any) -> str | None:
+def _check_callback_url(value: Any, allowed_hosts: Any = ()) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > 2048:
         raise BadRequestError("callback_url must be an http(s) URL of at most 2048 characters", "callback_url")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise BadRequestError(f"callback_url must be an absolute http(s) URL, not {value!r}", "callback_url")
+    try:
+        parts = parse_http_url(value)
+    except BadURLError as exc:
+        raise BadRequestError(f"callback_url {exc}: {value!r}", "callback_url") from None
+    if not callback_host_allowed(parts.hostname, allowed_hosts):
+        raise BadRequestError(
+            f"callback_url host {parts.hostname!r} is refused: the emulator only calls back to loopback addresses "
+            "unless the setting callback_allowed_hosts names the host", "callback_url",
+        )
     return value
 
 
@@ -254,7 +260,7 @@ class IngestMixin:
             raise BadRequestError("asset_id is required: the id of the asset to link the file to", "asset_id")
         asset_id = asset_number(body.get("asset_id"), "asset_id")
         key = _check_key(body.get("key"))
-        callback_url = _check_callback_url(body.get("callback_url"))
+        callback_url = _check_callback_url(body.get("callback_url"), self._setting("callback_allowed_hosts", []))
         storage = self._storage_for(user, _optional_string(body, "storage_id"), _optional_string(body, "bucket"))
         self.finalize_due()
         asset = self.db["assets"].get(str(asset_id))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -10,6 +9,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 
 from mockservers.core import views
 from mockservers.core.errors import ApiError, BadRequestError
+from mockservers.core.safejson import safe_loads
 from mockservers.core.views import flag, json_string, query_int
 from mockservers.mediabank import tokens
 from mockservers.mediabank.serializers import asset_json, ingest_json, storage_json
@@ -72,7 +72,7 @@ def _fields(allowed: set[str], json_fields: tuple[str, ...] = ()) -> dict[str, A
     for name in json_fields:
         if isinstance(data.get(name), str):
             try:
-                data[name] = json.loads(data[name])
+                data[name] = safe_loads(data[name])
             except ValueError as exc:
                 raise BadRequestError(f"{name} is not valid JSON text: {exc}", name) from None
     return data

@@ -17,6 +17,7 @@ from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError, BadRequestError
 from mockservers.core.media import probe_media
 from mockservers.core.paths import fixtures_dir
+from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
 from mockservers.mediabank import tokens
 from mockservers.mediabank.errors import mediabank_error
@@ -58,7 +59,7 @@ def _hash_password(salt: str, password: str) -> str:
 
 
 def _media_path(name: str) -> str:
-    return str(fixtures_dir() / "media" / name)
+    return str(fixture_file("media", name, "media"))
 
 
 class MediabankState(IngestMixin, BaseState):

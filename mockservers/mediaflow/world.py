@@ -14,6 +14,7 @@ from faker import Faker
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.media import probe_visual_size
 from mockservers.core.paths import fixtures_dir
+from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
 from mockservers.mediaflow.filetypes import type_for
 from mockservers.mediaflow.probe import empty_facts, probe_facts
@@ -48,8 +49,8 @@ def default_world() -> dict[str, Any]:
 def sample_path(sample: str) -> Path:
     """Where a sample file lives: ``media/...`` is fixtures/media, anything else fixtures/mediaflow/media."""
     if sample.startswith("media/"):
-        return fixtures_dir() / sample
-    return fixtures_dir() / "mediaflow" / "media" / sample
+        return fixture_file("media", sample[len("media/"):], "sample")
+    return fixture_file("mediaflow/media", sample, "sample")
 
 
 @cache

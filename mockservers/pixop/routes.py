@@ -8,6 +8,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request, sen
 
 from mockservers.core import fidelity
 from mockservers.core.errors import ApiError, BadRequestError
+from mockservers.core.http import content_disposition
 from mockservers.core.views import (
     LinkNames,
     blob_kept_on_success,
@@ -358,13 +359,13 @@ def _download(upload: dict[str, Any], path: str) -> Response:
     response = send_file(
         path,
         mimetype=upload["fileType"] or "application/octet-stream",
-        as_attachment=True,
-        download_name=upload["fileName"],
         conditional=True,
         etag=upload["md5"],
         last_modified=upload["uploadedAt"],
         max_age=None,
     )
+    # The file name came from the uploader (RFC 2231 filename* may carry CR/LF): encoded, never raw.
+    response.headers["Content-Disposition"] = content_disposition(upload["fileName"])
     return response
 
 

@@ -25,6 +25,7 @@ from mockservers.core.errors import BadRequestError, ConflictError, NotFoundErro
 from mockservers.core.jobs import DONE, FAILED, IN_PROGRESS, INITIAL, Job, JobView
 from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
+from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
 from mockservers.pixop import tokens
 from mockservers.pixop.processing import plan_processing
@@ -61,8 +62,8 @@ def _hash_password(salt: str, password: str) -> str:
     return hashlib.sha256(f"{salt}:{password}".encode()).hexdigest()
 
 
-def _media_path(name: str) -> str:
-    return str(fixtures_dir() / "media" / name)
+def _media_path(name: str, field: str = "projects[].videos[].media") -> str:
+    return str(fixture_file("media", name, field))
 
 
 def _fixture_keys(videos: dict[str, Any]) -> list[str]:
@@ -158,7 +159,7 @@ class PixopState(BaseState):
         """Fixture media are registered with the blob store under stable keys."""
         for key in self.scan("videos", "fixture_blobs", _fixture_keys):
             if self.ctx.blobs.get(key) is None:
-                self.ctx.blobs.put_file(_media_path(key.split(":", 1)[1]), key=key)
+                self.ctx.blobs.put_file(_media_path(key.split(":", 1)[1], "db.videos[].upload.blobKey"), key=key)
 
     def credentials(self) -> dict[str, Any]:
         """The demo user's login and default team."""

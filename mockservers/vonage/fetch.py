@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
 
 from mockservers.core.blobs import BlobInfo, BlobStore
 from mockservers.core.errors import ApiError
+from mockservers.core.http import BadURLError, is_loopback_host, parse_http_url
 from mockservers.vonage.errors import vonage_error
 
 CHUNK = 256 * 1024
@@ -21,17 +20,11 @@ def _bad(detail: str) -> ApiError:
 
 def check_loopback(url: str) -> None:
     """Refuse anything but http(s) to localhost or a loopback IP literal (no DNS lookups)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _bad(f"url must be an absolute http(s) URL; got {url!r}")
-    host = parts.hostname
-    if host == "localhost":
-        return
     try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback:
+        host = parse_http_url(url).hostname
+    except BadURLError as exc:
+        raise _bad(f"url {exc}; got {url!r}") from None
+    if not is_loopback_host(host):
         raise _bad(
             f"the emulator only fetches url uploads from loopback addresses (127.0.0.0/8, ::1, localhost); {host!r} is not one"
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
 from mockservers.core import fidelity
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError
+from mockservers.core.safejson import safe_loads
 from mockservers.core.views import flag
 from mockservers.vonage.errors import vonage_error
 from mockservers.vonage.state import EDITABLE, READ_ONLY
@@ -50,7 +50,7 @@ def time_param(args: Any, name: str) -> float | None:
 def json_object(raw: str | bytes, what: str) -> dict[str, Any]:
     """A JSON object from text, or the documented invalid-json 400."""
     try:
-        value = json.loads(raw)
+        value = safe_loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise bad(f"{what} is not valid JSON: {exc}", None, "invalid-json") from None
     if not isinstance(value, dict):

@@ -10,6 +10,7 @@ from flask import Blueprint, Flask, Response, jsonify, request, send_file
 from mockservers.core import fidelity, views
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.errors import ApiError
+from mockservers.core.http import content_disposition
 from mockservers.core.views import PAGE_INDEX, blob_kept_on_success, pagination_links, query_int
 from mockservers.vonage import parsing
 from mockservers.vonage.auth import unauthorized
@@ -275,12 +276,13 @@ def download(media_id: str) -> Response:
     response = send_file(
         blob.path,
         mimetype=item["mime_type"],
-        download_name=item["original_file_name"],
         conditional=True,
         etag=item["etag"],
         last_modified=item["time_last_updated"],
         max_age=None,
     )
+    # The name came from the uploader's ``filename`` field (may hold CR/LF): encoded, never raw.
+    response.headers["Content-Disposition"] = content_disposition(item["original_file_name"], "inline")
     if request.method == "GET" and response.status_code in (200, 206):
         try:
             _state().count_download(account_id, media_id)

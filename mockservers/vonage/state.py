@@ -13,6 +13,7 @@ from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import ApiError
 from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
+from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
 from mockservers.vonage import auth
 from mockservers.vonage.errors import vonage_error
@@ -32,15 +33,16 @@ READ_ONLY = (
 
 
 def _pem(value: str) -> str:
-    """A PEM given inline or as a path relative to fixtures/vonage/ (or absolute)."""
+    """A PEM given inline or as a path inside fixtures/vonage/."""
     if value.lstrip().startswith("-----BEGIN"):
         return value
-    path = Path(value)
-    return (path if path.is_absolute() else fixtures_dir() / "vonage" / path).read_text()
+    # Only files under fixtures/vonage/: a world from POST /__admin/seed must not read (and then
+    # hand out as credentials) any file of this machine.
+    return fixture_file("vonage", value, "accounts[].applications[].private_key/public_key").read_text()
 
 
-def _audio_path(name: str) -> str:
-    return str(fixtures_dir() / "vonage" / "audio" / name)
+def _audio_path(name: str, field: str = "audio[]") -> str:
+    return str(fixture_file("vonage/audio", name, field))
 
 
 def not_found(media_id: str) -> ApiError:
@@ -126,7 +128,7 @@ class VonageState(BaseState):
         """
         for key in self.scan("media", "fixture_blobs", _fixture_keys):
             if self.ctx.blobs.get(key) is None:
-                self.ctx.blobs.put_file(_audio_path(key[len(FIXTURE_PREFIX):]), key=key)
+                self.ctx.blobs.put_file(_audio_path(key[len(FIXTURE_PREFIX):], "db.media[].blob_key"), key=key)
         # Built worlds are placed already (build_world); a snapshot of an older version may not be.
         if self.scan("media", "unplaced", lambda media: any("_age" in item for item in media.values())):
             self._place_items()

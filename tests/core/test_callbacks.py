@@ -130,6 +130,20 @@ def test_receiver_scripts_failures_in_order() -> None:
         receiver.stop()
 
 
+def test_one_large_clock_jump_runs_every_retry_due_within_it_in_order(
+    dispatcher: CallbackDispatcher, mockservers_callback_receiver: CallbackReceiver
+) -> None:
+    mockservers_callback_receiver.fail_always(500)
+    start = dispatcher.clock.time()
+    delivery = dispatcher.send(mockservers_callback_receiver.url, {"k": "jump"})
+    assert dispatcher.wait_until(lambda: len(delivery.attempts) == 1)
+    dispatcher.clock.advance(3600)  # retries were due at +10 and +30: both run, in order
+    assert dispatcher.wait_until(lambda: delivery.status == FAILED)
+    assert [a.number for a in delivery.attempts] == [1, 2, 3]
+    assert len(mockservers_callback_receiver.requests) == 3
+    assert delivery.next_attempt_at is None and delivery.due_at == start + 30
+
+
 def test_receiver_wait_for_raises_on_timeout(mockservers_callback_receiver: CallbackReceiver) -> None:
     # Nothing is sent, so the wait must end in an error naming what was expected (timeout 0: no wall-clock wait).
     with pytest.raises(TimeoutError, match="for 1 callback request"):

@@ -46,6 +46,14 @@ def create_mediaclip(user: str) -> Response:
     return _one(clips.create(state(), json_body(), user))
 
 
+@mediaclip.after_request
+def _own_allow_for_new(response: Response) -> Response:
+    # ``/new`` takes POST only: Flask's automatic OPTIONS would add the methods of ``/<clip_id>``.
+    if request.method == "OPTIONS" and request.url_rule is not None and request.url_rule.rule.endswith("/new"):
+        response.headers["Allow"] = "OPTIONS, POST"
+    return response
+
+
 @mediaclip.delete("")
 @authenticated
 def delete_by_sourceid(user: str) -> Response:

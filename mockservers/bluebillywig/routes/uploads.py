@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, jsonify, request
 
 from mockservers.bluebillywig import uploads as flows
 from mockservers.bluebillywig.routes.common import authenticated, json_body, state
 from mockservers.core.errors import BadRequestError
+from mockservers.core.safejson import safe_loads
 
 uploads = Blueprint("bluebillywig_uploads", __name__)
 
@@ -59,7 +58,7 @@ def s3_complete(user: str) -> Response:
     raw = request.args.get("json")
     if raw is not None:
         try:
-            body = json.loads(raw)
+            body = safe_loads(raw)
         except ValueError:
             raise BadRequestError("the json parameter is not valid JSON", "json") from None
     else:

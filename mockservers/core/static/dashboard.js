@@ -30,11 +30,14 @@ function el(tag, attrs, ...children) {
 }
 
 function short(value) {
+  // A record without this column (records of one table need not share every field) shows empty.
+  if (value === undefined) return "";
   const text = typeof value === "string" ? value : JSON.stringify(value);
   return text.length > 60 ? text.slice(0, 57) + "…" : text;
 }
 
 function pretty(value) {
+  if (value === undefined) return "";
   return typeof value === "string" ? value : JSON.stringify(value, null, 2);
 }
 
