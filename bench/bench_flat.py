@@ -49,7 +49,7 @@ def _scale_world(emulator: object, factor: int) -> int:
                 scaled[f"{key}x{copy_index}"] = copy.deepcopy(record)
         db[table] = scaled
     key = state_module._world_key(state)
-    built = state_module.BuiltWorld.freeze(db, state.meta, state.ids.getstate())
+    built = state_module.BuiltWorld.freeze(db, state.meta, state.ids.getstate(), key[-1])
     state_module._BUILT_WORLDS[key] = built
     # reset() reuses the world the state was built from; point it at the scaled one.
     state._built = built

@@ -34,13 +34,15 @@ class BuiltWorld:
     tables: dict[str, bytes]
     meta: bytes
     ids_state: Any
+    # BaseState.world_variant() it was built for (canonical JSON): reset() reuses it only while that holds.
+    variant: str = ""
     # Results of :meth:`BaseState.scan` over pristine tables (they never change, so neither do these).
     memo: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     @classmethod
-    def freeze(cls, db: dict[str, Any], meta: dict[str, Any], ids_state: Any) -> BuiltWorld:
+    def freeze(cls, db: dict[str, Any], meta: dict[str, Any], ids_state: Any, variant: str = "") -> BuiltWorld:
         """Freeze a database, meta and id generator state."""
-        return cls({table: _dumps(rows) for table, rows in db.items()}, _dumps(meta), ids_state)
+        return cls({table: _dumps(rows) for table, rows in db.items()}, _dumps(meta), ids_state, variant)
 
 
 class LazyDb(MutableMapping[str, dict[str, Any]]):
@@ -101,17 +103,18 @@ class LazyDb(MutableMapping[str, dict[str, Any]]):
         return {t: copy.deepcopy(self._live[t]) if t in self._live else pickle.loads(self._frozen[t]) for t in self}
 
 
-def _world_key(state: BaseState) -> tuple[str, ...]:
-    # Settings belong in the key: a seeded job's durations come from them (issue 11).
-    def canonical(value: Any) -> str:
-        return json.dumps(value, sort_keys=True, default=repr) if value else ""
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, default=repr) if value else ""
 
+
+def _world_key(state: BaseState, variant: str | None = None) -> tuple[str, ...]:
+    # Settings belong in the key: a seeded job's durations come from them (issue 11).
     return (
         f"{type(state).__module__}.{type(state).__qualname__}",
         str(state.seed),
-        canonical(state.world),
-        canonical(state.ctx.settings),
-        canonical(state.world_variant()),
+        _canonical(state.world),
+        _canonical(state.ctx.settings),
+        _canonical(state.world_variant()) if variant is None else variant,
     )
 
 
@@ -152,9 +155,12 @@ class BaseState:
         self.world = world if world is not None else self.default_world()
         if not hasattr(self, "lock"):
             self.lock = threading.RLock()
+        variant = _canonical(self.world_variant())
         built: BuiltWorld | None = self.__dict__.pop("_reuse", None)
+        if built is not None and built.variant != variant:
+            built = None  # e.g. Vonage's anchor hour moved on: a fresh instance would build anew
         if built is None:
-            key = _world_key(self)
+            key = _world_key(self, variant)
             with _BUILT_LOCK:
                 built = _BUILT_WORLDS.get(key)
                 if built is not None:
@@ -164,7 +170,7 @@ class BaseState:
             self.db = {table: {} for table in self.tables}  # type: ignore[assignment]
             self.meta: dict[str, Any] = {}
             self.build_world()
-            built = BuiltWorld.freeze(self.db, self.meta, self.ids.getstate())
+            built = BuiltWorld.freeze(self.db, self.meta, self.ids.getstate(), variant)
             with _BUILT_LOCK:
                 _BUILT_WORLDS[key] = built
                 while len(_BUILT_WORLDS) > BUILT_WORLDS_MAX:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from mockservers.core.blobs import BlobInfo
@@ -52,9 +53,13 @@ class MediaflowState(BaseState):
 
     def after_load(self) -> None:
         """Register sample files as blobs and re-queue processing that has not run yet."""
-        for key in self.scan("files", "fixture_blobs", _sample_keys):
+        # The paths are resolved (and checked) in the scan, so once per built world while files are pristine.
+        def sample_paths(files: dict[str, Any]) -> list[tuple[str, Path]]:
+            return [(key, world.sample_path(key.split(":", 1)[1])) for key in _sample_keys(files)]
+
+        for key, path in self.scan("files", "sample_paths", sample_paths):
             if self.ctx.blobs.get(key) is None:
-                self.ctx.blobs.put_file(world.sample_path(key.split(":", 1)[1]), key=key)
+                self.ctx.blobs.put_file(path, key=key)
         for file_id, job in self.scan("files", "pending_jobs", _pending_jobs):
             self._schedule_processing(file_id, Job.from_dict(job))
 

@@ -157,9 +157,13 @@ class PixopState(BaseState):
 
     def after_load(self) -> None:
         """Fixture media are registered with the blob store under stable keys."""
-        for key in self.scan("videos", "fixture_blobs", _fixture_keys):
+        # The paths are resolved (and checked) in the scan, so once per built world while videos are pristine.
+        def fixture_paths(videos: dict[str, Any]) -> list[tuple[str, str]]:
+            return [(key, _media_path(key.split(":", 1)[1], "db.videos[].upload.blobKey")) for key in _fixture_keys(videos)]
+
+        for key, path in self.scan("videos", "fixture_paths", fixture_paths):
             if self.ctx.blobs.get(key) is None:
-                self.ctx.blobs.put_file(_media_path(key.split(":", 1)[1], "db.videos[].upload.blobKey"), key=key)
+                self.ctx.blobs.put_file(path, key=key)
 
     def credentials(self) -> dict[str, Any]:
         """The demo user's login and default team."""

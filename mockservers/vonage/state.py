@@ -126,9 +126,13 @@ class VonageState(BaseState):
         list always finds part of the world, whenever the emulator starts; a world with an ``epoch`` pins
         them to absolute times instead.
         """
-        for key in self.scan("media", "fixture_blobs", _fixture_keys):
+        # The paths are resolved (and checked) in the scan, so once per built world while media is pristine.
+        def fixture_paths(media: dict[str, Any]) -> list[tuple[str, str]]:
+            return [(key, _audio_path(key[len(FIXTURE_PREFIX):], "db.media[].blob_key")) for key in _fixture_keys(media)]
+
+        for key, path in self.scan("media", "fixture_paths", fixture_paths):
             if self.ctx.blobs.get(key) is None:
-                self.ctx.blobs.put_file(_audio_path(key[len(FIXTURE_PREFIX):], "db.media[].blob_key"), key=key)
+                self.ctx.blobs.put_file(path, key=key)
         # Built worlds are placed already (build_world); a snapshot of an older version may not be.
         if self.scan("media", "unplaced", lambda media: any("_age" in item for item in media.values())):
             self._place_items()

@@ -228,3 +228,17 @@ def test_after_load_scans_are_memoised_only_while_the_table_is_pristine(ctx: Sta
     assert state.scan("things", "count", len) == 0  # a touched table is scanned as it is now
     state.reset()
     assert state.scan("things", "count", len) == 3
+
+
+def test_a_reset_after_the_anchor_hour_moved_equals_a_fresh_vonage_state() -> None:
+    # Vonage places seeded items relative to the current hour: the built world depends on it.
+    emulator = create_emulator("vonage")
+    try:
+        state = emulator.state
+        emulator.clock.advance(7200)
+        state.reset()
+        fresh_state = type(state)(state.ctx, state.seed, state.world)
+        assert state.snapshot() == fresh_state.snapshot()
+        assert state._built.variant != "" and state._built is fresh_state._built
+    finally:
+        emulator.close()
