@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 from mockservers.core.admin import admin_blueprint
 from mockservers.core.dashboard import register as register_dashboard
 from mockservers.core.errors import ApiError, ErrorRenderer
+from mockservers.core.fidelity import warn_undeclared_query
 from mockservers.core.middleware import EmulatorMiddleware
 from mockservers.core.protocols import EmulatorLike
 from mockservers.core.safejson import LimitedJSONProvider
@@ -42,6 +43,13 @@ def build_app(emulator: EmulatorLike, register_routes: Callable[[Flask], None], 
     app.register_blueprint(admin_blueprint)
     register_dashboard(app)  # /__admin/ui, /__admin/jobs, /__admin/snapshot (mockservers.core.dashboard)
     register_routes(app)
+
+    @app.before_request
+    def _undocumented_query() -> None:
+        # The fidelity policy for every provider: an undocumented query parameter is accepted (ignored)
+        # as the real services most plausibly do, with a warning on the journal entry.
+        if request.args and not _is_admin():
+            warn_undeclared_query(emulator.provider.name, request.method, request.path, list(request.args))
 
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:

@@ -8,6 +8,7 @@ with :func:`warn`. The answer is the same either way; strict mode (pytest
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -57,3 +58,57 @@ def describe(warnings: list[dict[str, str]], limit: int = 20) -> str:
         f"{len(warnings)} fidelity warning(s) in strict mode (the real service might answer these requests differently):\n"
         + "\n".join(lines)
     )
+
+
+def undeclared_query_parameters(provider: str, method: str, path: str, names: list[str]) -> list[str]:
+    """Query parameters the provider's contract does not declare for this endpoint (nor as credentials).
+
+    Only where the contract closes the list (no query schema at all, or ``additionalProperties:
+    false``); a query schema that admits other names (e.g. Blue Billywig's field filters) leaves
+    the judgement to the provider's own code.
+    """
+    from mockservers.core.contracts import (
+        contract_set,  # contracts load jsonschema: paid on first request only
+    )
+    from mockservers.core.openapi import overlay
+
+    contracts = contract_set(provider)
+    endpoint = contracts.endpoint_for(method, path)
+    if endpoint is None:
+        return []  # an unknown route answers the provider's own not-found
+    schemes = overlay(provider).get("securitySchemes", {})
+    declared = {s["name"] for s in schemes.values() if s.get("type") == "apiKey" and s.get("in") == "query"}
+    patterns: list[str] = []
+    if endpoint.query:
+        closed = _collect(contracts, endpoint.query, contracts.schema(endpoint.query), declared, patterns)
+        if not closed:
+            return []
+    return [n for n in names if n not in declared and not any(re.search(p, n) for p in patterns)]
+
+
+def _collect(contracts: Any, file: str, node: dict[str, Any], names: set[str], patterns: list[str]) -> bool:
+    """Gather declared property names of a schema (following $ref and allOf); True if it admits no others."""
+    closed = node.get("additionalProperties") is False
+    names |= set(node.get("properties", {}))
+    patterns += list(node.get("patternProperties", {}))
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        target, _, pointer = ref.partition("#")
+        target_file = target.rsplit("/", 1)[-1] if target else file
+        referenced: Any = contracts.schema(target_file)
+        for part in [p for p in pointer.split("/") if p]:
+            referenced = referenced[part.replace("~1", "/").replace("~0", "~")]
+        closed = _collect(contracts, target_file, referenced, names, patterns) or closed
+    for sub in node.get("allOf", []):
+        closed = _collect(contracts, file, sub, names, patterns) or closed
+    return closed
+
+
+def warn_undeclared_query(provider: str, method: str, path: str, names: list[str]) -> None:
+    """Warn once per query parameter the documented API does not have: the real service may refuse it."""
+    for name in undeclared_query_parameters(provider, method, path, names):
+        warn(
+            "unknown-parameter",
+            f"query parameter {name!r} is not in the documented API; it is ignored here, the real service may refuse it",
+            "inferred",
+        )
