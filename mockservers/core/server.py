@@ -115,7 +115,31 @@ def _with_clock_date(app: Callable[..., Any], clock: Any) -> Callable[..., Any]:
     return wsgi
 
 
-class ServerThread:
+class _Served:
+    """What both server runners share: where they serve and whether they do."""
+
+    host: str
+    _server: Any
+
+    @property
+    def port(self) -> int:
+        """The bound port."""
+        raise NotImplementedError
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` of the running server."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def running(self) -> bool:
+        """True between start() and stop()."""
+        return self._server is not None
+
+
+
+class ServerThread(_Served):
     """Serve a WSGI app on ``host:port`` (0 = ephemeral) in a background thread."""
 
     def __init__(
@@ -186,17 +210,6 @@ class ServerThread:
         if self._server is None:
             raise RuntimeError("server is not running")
         return self._port
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port`` of the running server."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        """True between start() and stop()."""
-        return self._server is not None
 
     def stop(self) -> None:
         """Stop accepting, close every connection, and return without waiting on running requests."""
@@ -281,7 +294,7 @@ class _FastStopServer(ThreadedWSGIServer):
                 os.close(fd)
 
 
-class WerkzeugServerThread:
+class WerkzeugServerThread(_Served):
     """werkzeug's threaded server, for moto's S3 app: botocore's ``Expect: 100-continue`` on an empty PUT hangs on waitress."""
 
     def __init__(self, app: Callable[..., Any], host: str = "127.0.0.1", port: int = 0, clock: Any = None) -> None:
@@ -313,17 +326,6 @@ class WerkzeugServerThread:
         if self._server is None:
             raise RuntimeError("server is not running")
         return int(self._server.server_port)
-
-    @property
-    def base_url(self) -> str:
-        """``http://host:port`` of the running server."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        """True between start() and stop()."""
-        return self._server is not None
 
     def stop(self) -> None:
         """Stop accepting, close the socket, and return without waiting on open connections."""

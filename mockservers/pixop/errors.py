@@ -23,11 +23,6 @@ DEFAULT_EXCEPTIONS = {
 }
 
 
-def pixop_error(status: int, code: str, message: str) -> ApiError:
-    """An ApiError carrying a Pixop exception name."""
-    return ApiError(status, message, code)
-
-
 def render_error(error: ApiError) -> Response:
     """Serialize an ApiError in Pixop's shape."""
     exception = error.code or DEFAULT_EXCEPTIONS.get(error.status, "ServiceException")

@@ -87,7 +87,7 @@ def verify(
             if name == "exp":
                 raise JwtProblem(NO_EXP, "the JWT has no exp (expiry) claim")
             raise JwtProblem(WRONG_CLAIMS, f"the JWT has no {name} claim")
-    exp, nbf = _time_claim(claims, "exp"), _time_claim(claims, "nbf")
+    exp, nbf = time_claim(claims, "exp"), time_claim(claims, "nbf")
     if exp is not None and now >= exp + leeway:
         raise JwtProblem(EXPIRED, f"the JWT expired {int(now - exp)} second(s) ago")
     if nbf is not None and now < nbf - leeway:
@@ -115,7 +115,8 @@ def _cache_key(key: Any) -> Any:
     return key
 
 
-def _time_claim(claims: dict[str, Any], name: str) -> float | None:
+def time_claim(claims: dict[str, Any], name: str) -> float | None:
+    """A time claim (exp, nbf, iat) as POSIX seconds, None when absent; JwtProblem(malformed) when not a time."""
     value = claims.get(name)
     if value is None:
         return None
