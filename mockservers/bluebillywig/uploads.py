@@ -15,6 +15,8 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -395,12 +397,57 @@ def _stored_parts(state: BlueBillywigState, upload: dict[str, Any]) -> dict[int,
 
 
 def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: Any, name: str) -> dict[str, Any] | None:
-    """Check the client's parts against S3, complete the upload, ingest; the clip it went to."""
+    """Check the client's parts against S3, complete the upload, ingest; the clip it went to.
+
+    Called with the state lock held (the views' ``authenticated``); the S3 calls and the probing run
+    with it RELEASED, so other requests are served meanwhile. The upload is marked ``completing``
+    first, so a second completion of the same upload is a 409 rather than a race.
+    """
     if upload["status"] != "created":
         raise ConflictError(f"upload {upload['identifier']} is already {upload['status']}")
     if upload["s3UploadId"] is None:
         raise BadRequestError(f"upload {upload['identifier']} is a single PUT; it needs no completion")
     given = _parts(value, name)
+    if upload["clipid"] is not None:
+        state.clip(upload["clipid"])  # purged meanwhile -> 404, nothing completed
+    upload["status"] = "completing"
+    try:
+        with _released(state.lock):
+            probed = _complete_in_s3(state, upload, given, name)
+    except ApiError as exc:
+        upload["status"] = "failed" if exc.status == 422 else "created"
+        if exc.status == 422:
+            upload["error"] = exc.message
+        raise
+    except BaseException:
+        upload["status"] = "created"
+        raise
+    if state.db["uploads"].get(upload["id"]) is not upload:
+        raise ConflictError(f"the emulator was reset or restored while upload {upload['identifier']} completed")
+    if upload["clipid"] is not None:
+        state.clip(upload["clipid"])  # purged while S3 worked -> 404
+    return _apply_ingest(state, upload, probed)
+
+
+@contextmanager
+def _released(lock: Any) -> Iterator[None]:
+    """Let go of the (re-entrant) state lock for the duration, then take it back as deeply as before."""
+    depth = 0
+    while True:
+        try:
+            lock.release()
+        except RuntimeError:  # not held (any more) by this thread
+            break
+        depth += 1
+    try:
+        yield
+    finally:
+        for _ in range(depth):
+            lock.acquire()
+
+
+def _complete_in_s3(state: BlueBillywigState, upload: dict[str, Any], given: dict[int, str], name: str) -> Probed:
+    """The I/O of a completion, outside the lock: parts checked against S3, the upload completed, the object probed."""
     try:
         stored = _stored_parts(state, upload)
     except state.ctx.s3._client_error() as exc:
@@ -420,8 +467,6 @@ def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: 
     total = sum(stored[n]["Size"] for n in expected)
     if total != upload["length"]:
         raise BadRequestError(f"the parts hold {total} bytes but the upload was announced as {upload['length']} bytes", name)
-    if upload["clipid"] is not None:
-        state.clip(upload["clipid"])  # purged meanwhile -> 404, nothing completed
     try:
         state.ctx.s3.client.complete_multipart_upload(
             Bucket=upload["bucket"], Key=upload["key"], UploadId=upload["s3UploadId"],
@@ -429,7 +474,7 @@ def complete_multipart(state: BlueBillywigState, upload: dict[str, Any], value: 
         )
     except state.ctx.s3._client_error() as exc:
         raise BadRequestError(f"S3 refused to complete the upload: {exc}") from None
-    return ingest(state, upload)
+    return _probe_object(state, upload, upload["key"])
 
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "bmp", "tif", "tiff"})

@@ -259,3 +259,36 @@ def test_aws_direct_upload_without_metadata_is_linked_by_its_path(bluebillywig, 
     bluebillywig.clock.advance(2)
     found = bb.get("/sapi/mediaclip", params={"q": 'originalfilename:"tone.wav"'}).json()["items"]
     assert len(found) == 1 and found[0]["mediatype"] == "audio" and found[0]["title"] == "tone"
+
+
+def test_completion_talks_to_s3_without_holding_the_state_lock(bluebillywig, bb, monkeypatch) -> None:
+    import threading
+
+    started = tus_start(bb, TONE_WAV)
+    body = started.json()
+    parts = put_parts(body["s3"], TONE_WAV.read_bytes())
+    client = bluebillywig.s3.client
+    real = client.complete_multipart_upload
+    seen: dict[str, object] = {}
+
+    def complete(**kwargs):  # type: ignore[no-untyped-def]
+        # Another thread can take the state lock (so other requests are served), and the upload is claimed.
+        free = threading.Event()
+
+        def probe() -> None:
+            if bluebillywig.state.lock.acquire(timeout=5):
+                bluebillywig.state.lock.release()
+                free.set()
+
+        other = threading.Thread(target=probe)
+        other.start()
+        other.join(10)
+        seen["lock_free"] = free.is_set()
+        seen["status"] = bluebillywig.state.db["uploads"][body["tusUploadId"]]["status"]
+        return real(**kwargs)
+
+    monkeypatch.setattr(client, "complete_multipart_upload", complete)
+    done = bb.post(f"/sapi/tus/{body['tusUploadId']}/complete", json=parts)
+    assert done.status_code == 200, done.text
+    assert seen == {"lock_free": True, "status": "completing"}
+    assert bluebillywig.state.db["uploads"][body["tusUploadId"]]["status"] == "completed"
