@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from authenticated_calls import AUTHENTICATED_CALLS
 
 from mockservers.cli import build_parser, main, serve
 from mockservers.core.paths import fixtures_dir
@@ -102,14 +103,6 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"mockservers {mockservers.__version__}"
 
 
-# One authenticated call per provider: the token command's header must open it.
-_AUTHENTICATED = {
-    "pixop": "/videos/v1/projects",
-    "vonage": "/v3/media",
-    "bluebillywig": "/sapi/mediaclip?limit=1",
-    "mediaflow": "/1/folders",
-    "mediabank": "/storage/",
-}
 
 
 @pytest.mark.slow
@@ -117,12 +110,12 @@ def test_token_command_prints_a_working_header(run_sandbox, tmp_path: Path) -> N
     import subprocess
     import sys
 
-    names = list(_AUTHENTICATED)
+    names = list(AUTHENTICATED_CALLS)
     ports = [arg for name in [*names, "s3", "dashboard"] for arg in ("--port", f"{name}=0")]
     _process, info = run_sandbox(*names, *ports)
     info_file = tmp_path / "info.json"
     info_file.write_text(json.dumps(info))
-    for name, path in _AUTHENTICATED.items():
+    for name, path in AUTHENTICATED_CALLS.items():
         base = info[name]["base_url"]
         # Without the header the call is refused, so a 200 below is the header's doing.
         assert requests.get(base + path, timeout=10).status_code in (401, 403), name

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from authenticated_calls import AUTHENTICATED_CALLS
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL_MOV = ROOT / "fixtures" / "media" / "small.mov"
@@ -135,16 +136,9 @@ def test_dashboard_in_a_browser(run_sandbox, browser_page, tmp_path: Path) -> No
     assert requests.get(f"{base}/__admin/journal", timeout=10).json()["count"] <= 1  # at most the page's own auth call
 
 
-_AUTHENTICATED = {
-    "pixop": "/videos/v1/projects",
-    "vonage": "/v3/media",
-    "bluebillywig": "/sapi/mediaclip?limit=1",
-    "mediaflow": "/1/folders",
-    "mediabank": "/storage/",
-}
 
 
-@pytest.mark.parametrize("name", list(_AUTHENTICATED))
+@pytest.mark.parametrize("name", list(AUTHENTICATED_CALLS))
 def test_every_emulator_serves_the_dashboard_and_a_working_auth_header(name: str, request: pytest.FixtureRequest) -> None:
     emulator = request.getfixturevalue(name)
     base = emulator.base_url
@@ -158,5 +152,5 @@ def test_every_emulator_serves_the_dashboard_and_a_working_auth_header(name: str
     headers = requests.get(f"{base}/__admin/ui/auth", timeout=10).json()["headers"]
     assert headers, "no auth header"
     sent = dict(header.split(": ", 1) for header in headers)
-    assert requests.get(base + _AUTHENTICATED[name], timeout=10).status_code in (401, 403)
-    assert requests.get(base + _AUTHENTICATED[name], headers=sent, timeout=10).status_code == 200
+    assert requests.get(base + AUTHENTICATED_CALLS[name], timeout=10).status_code in (401, 403)
+    assert requests.get(base + AUTHENTICATED_CALLS[name], headers=sent, timeout=10).status_code == 200

@@ -15,6 +15,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -40,52 +42,46 @@ def _build(name: str, s3: Any, **fields: Any) -> Emulator:
     return create_emulator(name, EmulatorConfig(s3=s3 if provider(name).uses_s3 else None, **fields))
 
 
+@contextmanager
+def _walked_and_other(name: str, s3: Any) -> Iterator[tuple[Emulator, Emulator]]:
+    """An emulator the provider's own conformance walk has used (logins, writes, uploads, errors), and a fresh one."""
+    used = _build(name, s3).start()
+    other = _build(name, s3)
+    try:
+        run_check(name, used.base_url, used.credentials)
+        yield used, other
+    finally:
+        used.close()
+        other.close()
+
+
 # -- reset equals fresh ----------------------------------------------------------
 @pytest.mark.parametrize("name", list(PROVIDERS))
 def test_reset_equals_fresh_state(name: str, mockservers_s3: Any) -> None:
-    used = _build(name, mockservers_s3).start()
-    fresh = _build(name, mockservers_s3)
-    try:
-        # The provider's own conformance walk: logins, writes, uploads, errors.
-        run_check(name, used.base_url, used.credentials)
+    with _walked_and_other(name, mockservers_s3) as (used, fresh):
         assert used.state.snapshot() != fresh.state.snapshot(), "the walk changed nothing, so this check proves nothing"
         used.reset()
         assert used.state.snapshot() == fresh.state.snapshot()
-    finally:
-        used.close()
-        fresh.close()
 
 
 @pytest.mark.parametrize("name", list(PROVIDERS))
 def test_reset_equals_fresh_error_body(name: str, mockservers_s3: Any) -> None:
-    used = _build(name, mockservers_s3).start()
-    fresh = _build(name, mockservers_s3)
-    try:
-        run_check(name, used.base_url, used.credentials)
+    with _walked_and_other(name, mockservers_s3) as (used, fresh):
         _error_body(used)
         used.reset()
         # The same bad request answers the same body after a reset as on a fresh emulator.
         status, body = _error_body(used)
         assert status == 404 and (status, body) == _error_body(fresh)
-    finally:
-        used.close()
-        fresh.close()
 
 
 # -- snapshots -------------------------------------------------------------------
 @pytest.mark.parametrize("name", list(PROVIDERS))
 def test_snapshot_round_trips(name: str, mockservers_s3: Any) -> None:
-    used = _build(name, mockservers_s3).start()
-    other = _build(name, mockservers_s3)
-    try:
-        run_check(name, used.base_url, used.credentials)
+    with _walked_and_other(name, mockservers_s3) as (used, other):
         taken = used.state.snapshot()
         json.dumps(taken)  # JSON-able, as documented
         other.state.restore(json.loads(json.dumps(taken)))
         assert other.state.snapshot() == taken
-    finally:
-        used.close()
-        other.close()
 
 
 # -- routes ----------------------------------------------------------------------

@@ -24,14 +24,9 @@ FALLBACK = {("mov", "ffv1"): "h264"}
 
 
 @pytest.fixture
-def source(pixop, pixop_client) -> dict:
-    """An uploaded, ingested small.mov (560x320, 25 fps, 1 s); the clock frozen."""
-    pixop.clock.freeze()
-    created = pixop_client.put("/videos/v1/video", json={"name": "Source"}).json()
-    with open(MEDIA / "small.mov", "rb") as handle:
-        assert pixop_client.post(created["uploadLightMediaUrl"], files={"file": ("small.mov", handle)}).status_code == 200
-    pixop.clock.advance(60)
-    return created
+def source(upload_small_mov) -> dict:
+    """An uploaded (light endpoint), ingested small.mov (560x320, 25 fps, 1 s); the clock frozen."""
+    return upload_small_mov(endpoint="uploadLightMediaUrl")
 
 
 def _process_and_download(pixop, client, source: dict, body: dict, tmp_path: Path, name: str) -> tuple[dict, Path]:

@@ -12,14 +12,9 @@ MEDIA = Path(__file__).resolve().parents[2] / "fixtures" / "media"
 
 
 @pytest.fixture
-def source(pixop, pixop_client) -> dict:
+def source(upload_small_mov) -> dict:
     """An uploaded, fully ingested small.mov (clock frozen)."""
-    pixop.clock.freeze()
-    created = pixop_client.put("/videos/v1/video", json={"name": "Source"}).json()
-    with open(MEDIA / "small.mov", "rb") as handle:
-        assert pixop_client.post(created["uploadMediaUrl"], files={"file": ("small.mov", handle)}).status_code == 200
-    pixop.clock.advance(60)
-    return created
+    return upload_small_mov()
 
 
 def _process(client, source: dict, body):

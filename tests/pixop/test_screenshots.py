@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from pixop_asserts import assert_error
 
-MEDIA = Path(__file__).resolve().parents[2] / "fixtures" / "media"
 SHOT = "/media/v1/download/screenshot"
 
 
 @pytest.fixture
-def ingested(pixop, pixop_client) -> dict:
-    """small.mov (560x320) uploaded and fully ingested; the clock frozen."""
-    pixop.clock.freeze()
-    created = pixop_client.put("/videos/v1/video", json={"name": "Shots"}).json()
-    with open(MEDIA / "small.mov", "rb") as handle:
-        assert pixop_client.post(created["uploadMediaUrl"], files={"file": ("small.mov", handle)}).status_code == 200
-    return created
+def ingested(upload_small_mov) -> dict:
+    """small.mov (560x320) uploaded; the clock frozen (each test advances it past the ingest)."""
+    return upload_small_mov(name="Shots", ingest=False)
 
 
 @pytest.mark.parametrize(("size", "dimensions"), [("small", (320, 182)), ("large", (560, 320))])
