@@ -7,15 +7,18 @@ file to upload (default: fixtures/vonage/audio/beep.wav).
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import uuid
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import requests
+import requests.auth
 from cryptography.hazmat.primitives import serialization
 
 from mockservers.conformance.check import Walk
@@ -42,16 +45,36 @@ def _load_key(pem: str) -> Any:
     return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
+class SessionCredential(requests.auth.AuthBase):
+    """The session's credential, sent only where a request brings none of its own.
+
+    A request that sets its own ``Authorization`` header, or a ``jwt-token`` / ``api_key`` query
+    parameter, reaches the emulator exactly as made: a test (or the fuzz run's invalid cases) can send
+    a broken credential through a logged-in session, and the emulator judges that credential.
+    """
+
+    def __init__(self, authorization: str) -> None:
+        self.authorization = authorization
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        query = parse_qs(urlsplit(request.url or "").query, keep_blank_values=True)
+        if "Authorization" not in request.headers and not {"jwt-token", "api_key", "api_secret"} & set(query):
+            request.headers["Authorization"] = self.authorization
+        return request
+
+
 def authenticate(session: requests.Session, base_url: str, credentials: dict[str, Any]) -> requests.Response | None:
     """Make the session send a JWT minted from application_id/private_key, else Basic api_key:api_secret.
 
     Vonage has no login call (the client signs its own tokens), so nothing is requested and None returned.
+    The credential is a :class:`SessionCredential`: a request's own credential takes its place.
     """
     if credentials.get("application_id") and credentials.get("private_key"):
         token = mint_jwt(credentials["application_id"], credentials["private_key"])
-        session.headers["Authorization"] = f"Bearer {token}"
+        session.auth = SessionCredential(f"Bearer {token}")
     else:
-        session.auth = (credentials["api_key"], credentials["api_secret"])
+        basic = base64.b64encode(f"{credentials['api_key']}:{credentials['api_secret']}".encode()).decode()
+        session.auth = SessionCredential(f"Basic {basic}")
     return None
 
 
