@@ -25,6 +25,8 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
     anything else gets ``filename*=UTF-8''<percent-encoded>`` carrying the exact name, plus an ASCII
     ``filename=`` fallback with control characters, quotes and backslashes replaced.
     """
+    # A lone surrogate (JSON can carry "\ud800") cannot be encoded: it becomes U+FFFD, never a 500.
+    filename = filename.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if _printable_ascii(filename) and filename.strip():
         return dump_options_header(disposition, {"filename": filename})
     decomposed = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
