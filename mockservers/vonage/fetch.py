@@ -18,6 +18,11 @@ def _bad(detail: str) -> ApiError:
     return vonage_error(400, "invalid-params", detail, "url")
 
 
+def _unfetchable(detail: str) -> ApiError:
+    """A url the emulator may fetch but gets no file from: 404, the upload's documented "no such item"."""
+    return vonage_error(404, "not-found", detail, "url")
+
+
 def check_loopback(url: str) -> None:
     """Refuse anything but http(s) to localhost or a loopback IP literal (no DNS lookups)."""
     try:
@@ -46,13 +51,15 @@ def fetch(url: str, blobs: BlobStore, max_bytes: int, timeout: float) -> tuple[B
     try:
         response = _OPENER.open(urllib.request.Request(url, headers={"User-Agent": "mockservers-vonage"}), timeout=timeout)
     except urllib.error.HTTPError as exc:
-        raise _bad(f"fetching {url} answered HTTP {exc.code}; it must answer 200 with the file") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise _unfetchable(f"fetching {url} answered HTTP {exc.code}; it must answer 200 with the file") from None
+    except ValueError as exc:  # http.client.InvalidURL, characters a request line cannot carry
+        raise _bad(f"url is not a valid URL: {exc}; got {url!r}") from None
+    except OSError as exc:  # URLError: refused, unreachable, timed out
         reason = getattr(exc, "reason", exc)
-        raise _bad(f"fetching {url} failed: {reason}") from None
+        raise _unfetchable(f"fetching {url} failed: {reason}") from None
     with response:
         if response.status != 200:
-            raise _bad(f"fetching {url} answered HTTP {response.status}; it must answer 200 with the file")
+            raise _unfetchable(f"fetching {url} answered HTTP {response.status}; it must answer 200 with the file")
         writer = blobs.writer()
         try:
             while chunk := response.read(CHUNK):
@@ -64,6 +71,6 @@ def fetch(url: str, blobs: BlobStore, max_bytes: int, timeout: float) -> tuple[B
             raise
         except OSError as exc:
             writer.discard()
-            raise _bad(f"fetching {url} failed while reading: {exc}") from None
+            raise _unfetchable(f"fetching {url} failed while reading: {exc}") from None
         content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else None
         return writer.commit(), content_type

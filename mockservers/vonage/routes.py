@@ -11,7 +11,7 @@ from mockservers.core import fidelity, views
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.errors import ApiError
 from mockservers.core.http import content_disposition
-from mockservers.core.views import PAGE_INDEX, blob_kept_on_success, pagination_links, query_int
+from mockservers.core.views import PAGE_INDEX, blob_kept_on_success, pagination_links
 from mockservers.vonage import parsing
 from mockservers.vonage.auth import unauthorized
 from mockservers.vonage.errors import vonage_error
@@ -103,17 +103,16 @@ def list_media() -> Response:
     account_id = _account_id()
     args = request.args
     ascending = parsing.order_param(args)
-    page = query_int("page_index", 0, 0, parsing.MAX_PAGE_INDEX, blank_is_default=True)
-    size = query_int("page_size", DEFAULT_PAGE_SIZE, 1, parsing.MAX_PAGE_SIZE, blank_is_default=True)
+    page = parsing.int_param(args, "page_index", 0, 0, parsing.MAX_PAGE_INDEX)
+    size = parsing.int_param(args, "page_size", DEFAULT_PAGE_SIZE, 1, parsing.MAX_PAGE_SIZE)
     start = parsing.time_param(args, "start_time")
     end = parsing.time_param(args, "end_time")
+    _ignored_filters(account_id)
     # Spec: start_time defaults to "1 week ago" (of the virtual clock).
     effective_start = start if start is not None else _state().now() - WEEK
-    if end is not None and end < effective_start:
-        raise parsing.bad("end_time lies before start_time", "end_time")
-    items = _state().list_media(account_id, ascending, effective_start, end)
+    items = _state().list_media(account_id, ascending, effective_start, end) if end is None or end >= effective_start else []
     if not items:
-        # Docs: a search that matches nothing answers 404.
+        # Docs: a search that matches nothing answers 404 (also an end_time before the start: an empty window).
         window = f"{vonage_time(effective_start)} .. {vonage_time(end) if end is not None else 'now'}"
         raise vonage_error(404, "not-found", f"no media items were created in {window}; widen start_time/end_time")
     return jsonify(
@@ -125,6 +124,25 @@ def list_media() -> Response:
             "_embedded": {"media": [media_json(m) for m in items[page * size : (page + 1) * size]]},
         }
     )
+
+
+def _ignored_filters(account_id: str) -> None:
+    """``public`` (the Node SDK's documented example passes it) and a foreign ``account_id`` are read but not applied."""
+    if "public" in request.args:
+        fidelity.warn(
+            "public-filter-ignored",
+            "public is not a documented list parameter (the Node SDK's example passes it); the emulator lists public "
+            "and private items alike, the real service may filter or refuse it",
+            "client",
+        )
+    given = request.args.get("account_id")
+    if given is not None and given != account_id:
+        fidelity.warn(
+            "account-id-ignored",
+            f"account_id {given!r} is not the caller's account ({account_id}); the emulator lists the caller's items, "
+            "the real service may refuse it",
+            "inferred",
+        )
 
 
 def _links(account_id: str, ascending: bool, page: int, size: int, total: int) -> dict[str, Any]:
@@ -153,7 +171,16 @@ def update_info(media_id: str) -> Response:
     with _kept(blob):
         found = parsing.changes(data, from_form)
         if not found and blob is None:
-            raise parsing.bad(f"nothing to update: send at least one of {', '.join(parsing.EDITABLE)}")
+            if not data:
+                raise parsing.bad(f"nothing to update: send at least one of {', '.join(parsing.EDITABLE)}")
+            # Only read-only (or ignored) fields: tolerated, so nothing changes.
+            fidelity.warn(
+                "nothing-settable",
+                f"the update names only fields that cannot be set ({', '.join(sorted(data))}); nothing changes here, "
+                "the real service may refuse it",
+                "inferred",
+            )
+            return Response(status=204)
         _state().update(account_id, media_id, found, blob, declared)
     return Response(status=204)
 
@@ -229,6 +256,14 @@ def upload() -> Response:
 
 def _create(account_id: str, data: dict[str, Any], from_form: bool, blob: BlobInfo | None, declared: str | None, limit: int) -> dict[str, Any]:
     info_raw = data.get("info")
+    if not from_form and "info" in data and not isinstance(info_raw, dict):
+        if info_raw is not None and not isinstance(info_raw, str):
+            raise parsing.bad("info must be a JSON object (or a string holding one)", "info")
+        fidelity.warn(
+            "info-not-an-object",
+            "info in a JSON body is an object; the emulator also reads JSON text (as multipart sends it) or null",
+            "inferred",
+        )
     if isinstance(info_raw, dict):
         info = info_raw
     elif info_raw is None or info_raw == "":

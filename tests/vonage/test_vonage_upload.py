@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-from collections.abc import Iterator
-from functools import partial
-
-import pytest
 from vonage_helpers import VonageClient, assert_error
 
 from mockservers.core.emulator import EmulatorConfig
@@ -17,24 +11,6 @@ from mockservers.registry import create_emulator
 AUDIO = fixtures_dir() / "vonage" / "audio"
 WAV = (AUDIO / "greeting.wav").read_bytes()
 MP3 = (AUDIO / "ringback.mp3").read_bytes()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def audio_server() -> Iterator[str]:
-    """A local HTTP server on 127.0.0.1 serving fixtures/vonage/audio/ (for url uploads)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(AUDIO)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_multipart_upload_creates_an_item(vonage, client) -> None:
@@ -100,11 +76,18 @@ def test_url_upload_failures_are_clear_400s(client, audio_server) -> None:
         ("http://10.0.0.1/a.wav", "loopback"),
         ("ftp://127.0.0.1/a.wav", "http"),
         ("not a url", "http"),
-        (f"{audio_server}/missing.wav", "404"),
-        ("http://127.0.0.1:1/a.wav", "failed"),
     ):
         body = assert_error(client.post("/v3/media", data={"url": url}), 400, "invalid-params")
         assert words in body["detail"], (url, body)
+
+
+def test_a_url_that_gives_no_file_answers_404(vonage, client, audio_server) -> None:
+    """Was a 400: the upload's documented statuses are 201/401/403/404/500, 404 "No such item" (Nexmo's docs)."""
+    items = len(vonage.state.db["media"])
+    for url, words in ((f"{audio_server}/missing.wav", "HTTP 404"), ("http://127.0.0.1:1/a.wav", "failed")):
+        body = assert_error(client.post("/v3/media", json={"url": url}), 404, "not-found")
+        assert words in body["detail"] and url in body["detail"], (url, body)
+    assert len(vonage.state.db["media"]) == items
 
 
 def test_bad_uploads_are_400(client, audio_server) -> None:
