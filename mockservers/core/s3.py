@@ -16,12 +16,15 @@ touched.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Iterator
+from http import HTTPStatus
 from typing import Any
+from xml.sax.saxutils import escape
 
 from mockservers.core.extras import require_extra
-from mockservers.core.server import WerkzeugServerThread
+from mockservers.core.server import QuietHandler, WerkzeugServerThread
 
 # moto accepts any credentials; these make boto3 sign requests without a user's AWS config.
 ACCESS_KEY_ID = "mockservers"
@@ -31,6 +34,43 @@ REGION = "us-east-1"
 
 class S3Error(Exception):
     """An object could not be read from the endpoint (missing bucket/object, or unreachable)."""
+
+
+class S3ErrorHandler(QuietHandler):
+    """Errors the HTTP server raises before moto runs (header section or request line too long, a
+    malformed request line) in S3's XML error shape, with S3's documented codes where it has one:
+    ``RequestHeaderSectionTooLarge`` and ``KeyTooLongError`` / ``InvalidURI`` are 400s on S3."""
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        status, s3_code, text = _s3_error(code, message, getattr(self, "raw_requestline", b""))
+        request_id = hashlib.md5(f"{s3_code}:{text}".encode(), usedforsecurity=False).hexdigest()[:16].upper()
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f"<Error><Code>{s3_code}</Code><Message>{escape(text)}</Message><RequestId>{request_id}</RequestId></Error>"
+        ).encode()
+        self.log_error("code %d, message %s", code, message)
+        self.send_response(status, HTTPStatus(status).phrase)
+        self.send_header("Connection", "close")
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def _s3_error(code: int, message: str | None, request_line: bytes) -> tuple[int, str, str]:
+    """(status, S3 error code, message) for an error of the HTTP server itself."""
+    if code == HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE:
+        return 400, "RequestHeaderSectionTooLarge", f"Your request header section exceeds the maximum allowed size ({message or 'too large'})."
+    if code == HTTPStatus.REQUEST_URI_TOO_LONG:
+        if b"?" not in request_line:
+            return 400, "KeyTooLongError", "Your key is too long (the request line exceeds 65536 bytes)."
+        return 400, "InvalidURI", "Couldn't parse the specified URI: the request line exceeds 65536 bytes."
+    try:
+        phrase = HTTPStatus(code).phrase
+    except ValueError:
+        phrase = "Error"
+    return code, "".join(word[:1].upper() + word[1:] for word in phrase.replace("-", " ").split()), message or phrase
 
 
 class S3Endpoint:
@@ -58,7 +98,7 @@ class S3Endpoint:
                 self.requested_port = self.requested_port if port is None else port
                 # The same app `moto_server` serves; it routes path-style and presigned S3 requests.
                 app = self._tracking(DomainDispatcherApplication(create_backend_app))
-                self._server = WerkzeugServerThread(app, self.host, self.requested_port).start()
+                self._server = WerkzeugServerThread(app, self.host, self.requested_port, handler=S3ErrorHandler).start()
         return self
 
     def _tracking(self, app: Any) -> Any:

@@ -297,9 +297,14 @@ class _FastStopServer(ThreadedWSGIServer):
 class WerkzeugServerThread(_Served):
     """werkzeug's threaded server, for moto's S3 app: botocore's ``Expect: 100-continue`` on an empty PUT hangs on waitress."""
 
-    def __init__(self, app: Callable[..., Any], host: str = "127.0.0.1", port: int = 0, clock: Any = None) -> None:
+    def __init__(
+        self, app: Callable[..., Any], host: str = "127.0.0.1", port: int = 0, clock: Any = None,
+        handler: type[QuietHandler] | None = None,
+    ) -> None:
         self.app = app
         self.clock = clock
+        # The request handler class; the S3 endpoint's renders the server's own errors (431, 414) in S3's XML.
+        self.handler = handler or QuietHandler
         self.host = host
         self.requested_port = port
         self._server: _FastStopServer | None = None
@@ -310,7 +315,7 @@ class WerkzeugServerThread(_Served):
         if self._server is not None:
             return self
         try:
-            self._server = _FastStopServer(self.host, self.requested_port, self.app, handler=QuietHandler)
+            self._server = _FastStopServer(self.host, self.requested_port, self.app, handler=self.handler)
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
                 raise PortInUseError(exc.errno, port_in_use_message(self.host, self.requested_port, "s3")) from None
