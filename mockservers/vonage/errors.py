@@ -22,9 +22,11 @@ DEFAULT_CODES = {
     405: "wrong-verb",
     409: "conflict",
     413: "payload-too-large",
+    414: "uri-too-long",
     415: "unsupported-media-type",
     416: "range-not-satisfiable",
     429: "throttled",
+    431: "headers-too-large",
     500: "internal-error",
 }
 TITLES = {
@@ -37,6 +39,8 @@ TITLES = {
     "not-found": "Not found",
     "wrong-verb": "Request method not allowed",
     "payload-too-large": "Payload Too Large",
+    "uri-too-long": "URI Too Long",
+    "headers-too-large": "Request Header Fields Too Large",
     "unsupported-media-type": "Unsupported Media Type",
     "range-not-satisfiable": "Range Not Satisfiable",
     "throttled": "Too Many Requests",

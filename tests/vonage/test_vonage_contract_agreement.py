@@ -253,3 +253,10 @@ def test_a_lone_surrogate_in_a_json_filename_still_downloads(vonage, client, aud
     download = client.get(f"/v3/media/{created.json()['id']}")
     assert download.status_code == 200
     assert "filename*=UTF-8''a%EF%BF%BDb.wav" in download.headers["Content-Disposition"]
+
+
+def test_headers_too_large_is_a_vonage_error_with_its_own_type(vonage) -> None:
+    """The HTTP server's own 431 comes in Vonage's shape; its type said internal-error before."""
+    response = requests.get(vonage.base_url + "/v3/media", headers={"X-Big": "a" * 300_000}, timeout=10)
+    assert_error(response, 431, "headers-too-large")
+    assert response.json()["title"] == "Request Header Fields Too Large"
