@@ -107,9 +107,9 @@ class BlueBillywigState(BaseState):
 
     def clip_by_sourceid(self, sourceid: str) -> dict[str, Any]:
         """The clip with this source id, or 404."""
-        for clip in self.db["mediaclips"].values():
-            if clip["sourceid"] == sourceid:
-                return clip
+        clip = self.db["mediaclips"].find(lambda c: c["sourceid"] == sourceid)
+        if clip is not None:
+            return clip
         raise NotFoundError(f"no mediaclip has sourceid {sourceid!r}")
 
     def asset(self, asset_id: str) -> dict[str, Any]:

@@ -190,10 +190,10 @@ class MediabankState(IngestMixin, BaseState):
 
     def user_by_key(self, key: str) -> dict[str, Any]:
         """A seeded user by world key (demo, editor, other)."""
-        for user in self.db["users"].values():
-            if user["key"] == key:
-                return user
-        raise KeyError(key)
+        user = self.db["users"].find(lambda u: u["key"] == key)
+        if user is None:
+            raise KeyError(key)
+        return user
 
     def _setting(self, name: str, default: Any) -> Any:
         return self.ctx.settings.get(name, default)
@@ -201,7 +201,8 @@ class MediabankState(IngestMixin, BaseState):
     # -- JWT service ----------------------------------------------------------
     def login(self, email: str, password: str) -> dict[str, Any]:
         """The user with these credentials, or 401 invalid_credentials."""
-        user = next((u for u in self.db["users"].values() if u["email"].lower() == email.strip().lower()), None)
+        wanted = email.strip().lower()
+        user = self.db["users"].find(lambda u: u["email"].lower() == wanted)
         if user is None or _hash_password(user["password_salt"], password) != user["password_hash"]:
             raise mediabank_error(401, "invalid_credentials", "login failed: unknown email or wrong password")
         return user

@@ -91,10 +91,10 @@ class MediaflowState(BaseState):
 
     def user_by_key(self, key: str) -> dict[str, Any]:
         """A seeded user by its world key (demo, editor)."""
-        for user in self.db["users"].values():
-            if user["key"] == key:
-                return user
-        raise KeyError(key)
+        user = self.db["users"].find(lambda u: u["key"] == key)
+        if user is None:
+            raise KeyError(key)
+        return user
 
     def folder_by_key(self, key: str) -> dict[str, Any]:
         """A seeded folder by its world key."""
@@ -118,10 +118,8 @@ class MediaflowState(BaseState):
         customer = self._client(params["client_id"], params["client_secret"])
         with self.lock:
             if grant_type == "refresh_token":
-                user = next(
-                    (u for u in self.db["users"].values()
-                     if u["customerId"] == customer["id"] and u["refresh_token"] == params["refresh_token"]),
-                    None,
+                user = self.db["users"].find(
+                    lambda u: u["customerId"] == customer["id"] and u["refresh_token"] == params["refresh_token"]
                 )
                 if user is None:
                     raise tokens.unauthorized(f"the refresh_token is not valid for client_id {customer['client_id']!r}")
@@ -138,7 +136,7 @@ class MediaflowState(BaseState):
         return answer
 
     def _client(self, client_id: str, client_secret: str) -> dict[str, Any]:
-        customer = next((c for c in self.db["customers"].values() if c["client_id"] == client_id), None)
+        customer = self.db["customers"].find(lambda c: c["client_id"] == client_id)
         if customer is None:
             raise tokens.unauthorized(f"unknown client_id {client_id!r}")
         if client_secret != customer["client_secret"]:
@@ -147,11 +145,8 @@ class MediaflowState(BaseState):
 
     def _login(self, customer: dict[str, Any], username: str, password: str) -> dict[str, Any]:
         """The customer's user with this username (case-insensitive) and password; 401 otherwise."""
-        user = next(
-            (u for u in self.db["users"].values()
-             if u["customerId"] == customer["id"] and u["username"].lower() == username.strip().lower()),
-            None,
-        )
+        wanted = username.strip().lower()
+        user = self.db["users"].find(lambda u: u["customerId"] == customer["id"] and u["username"].lower() == wanted)
         if user is None or user["password"] != password:
             raise tokens.unauthorized(f"wrong username or password for client_id {customer['client_id']!r}")
         return user
@@ -163,14 +158,14 @@ class MediaflowState(BaseState):
         for name in ("client_id", "redirect_uri"):
             if not params.get(name):
                 raise BadRequestError(f"{name} is required", name)
-        customer = next((c for c in self.db["customers"].values() if c["client_id"] == params["client_id"]), None)
+        customer = self.db["customers"].find(lambda c: c["client_id"] == params["client_id"])
         if customer is None:
             raise tokens.unauthorized(f"unknown client_id {params['client_id']!r}")
         with self.lock:
             if params.get("username"):
                 user = self._login(customer, params["username"], params.get("password", ""))
             else:
-                user = next(u for u in self.db["users"].values() if u["customerId"] == customer["id"])
+                user = self.db["users"].find(lambda u: u["customerId"] == customer["id"])
             code = self.ids.hex(16)
             self.db["codes"][code] = {
                 "userId": user["id"], "customerId": customer["id"], "redirect_uri": params["redirect_uri"],

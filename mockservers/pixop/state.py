@@ -172,10 +172,10 @@ class PixopState(BaseState):
 
     def user_by_key(self, key: str) -> dict[str, Any]:
         """A seeded user by its world key (demo, other, banned)."""
-        for user in self.db["users"].values():
-            if user["key"] == key:
-                return user
-        raise KeyError(key)
+        user = self.db["users"].find(lambda u: u["key"] == key)
+        if user is None:
+            raise KeyError(key)
+        return user
 
     # -- settings ------------------------------------------------------------
     def _setting(self, name: str) -> float:
@@ -192,7 +192,8 @@ class PixopState(BaseState):
 
     def login(self, email: str, password: str) -> dict[str, Any]:
         """The user with these Basic credentials, or AuthException."""
-        user = next((u for u in self.db["users"].values() if u["email"].lower() == email.lower()), None)
+        wanted = email.lower()
+        user = self.db["users"].find(lambda u: u["email"].lower() == wanted)
         if user is None or _hash_password(user["password_salt"], password) != user["password_hash"]:
             raise tokens.auth_error("AuthException", "authentication failed: unknown email or wrong password")
         if user["banned"]:
@@ -360,7 +361,7 @@ class PixopState(BaseState):
             if project_id is not None:
                 project = self.project(team_id, project_id)
             else:
-                project = next((p for p in self.db["projects"].values() if p["teamId"] == team_id and p.get("default")), None)
+                project = self.db["projects"].find(lambda p: p["teamId"] == team_id and p.get("default"))
                 if project is None:
                     project = self.db["projects"][self._add_project(team_id, "Default project", self.now(), default=True)]
             return self._new_video(project, user_id, name or "Untitled video", self.now())
@@ -589,6 +590,9 @@ class PixopState(BaseState):
         processing = video["processing"]
         if processing["outputReady"]:
             return True
+        # The worker writes into the record: the state's own copy, not a read-only one a list handed out.
+        video = self.db["videos"].get(video["id"], video)
+        processing = video["processing"]
         future = getattr(self, "_transcodes", {}).get(video["id"])
         for _ in range(2):
             if future is None or (future.done() and not processing["outputReady"]):

@@ -149,10 +149,11 @@ class VonageState(BaseState):
 
     def _place_items(self) -> None:
         anchor = self._anchor()
-        for item in self.db["media"].values():
-            if "_age" in item:
-                item["time_created"] = round(anchor - item.pop("_age"), 3)
-                item["time_last_updated"] = round(anchor - item.pop("_updated_age"), 3)
+        media = self.db["media"]
+        for key in [key for key, item in media.items() if "_age" in item]:
+            item = media[key]  # by key: the writable copy
+            item["time_created"] = round(anchor - item.pop("_age"), 3)
+            item["time_last_updated"] = round(anchor - item.pop("_updated_age"), 3)
 
     def credentials(self) -> dict[str, Any]:
         """The demo account's API key and secret, its application id and that application's private key."""
