@@ -211,6 +211,75 @@ class RecordList(Sequence[Any]):
         window = self._entries[self._start : self._stop]
         return [entry[2] for entry in (reversed(window) if self._reverse else window)]
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"RecordList({list(self)!r})"
+
+
+class FilteredRecords(Sequence[Any]):
+    """The records of index entries that ``keep`` holds for, found by walking the entries only as far as read.
+
+    A page ``[a:b]`` reads entries until ``b`` records were kept, so its cost is the page's (over the
+    share of records kept), not the table's; ``len()`` walks everything.
+    """
+
+    __slots__ = ("_table", "_entries", "_keep", "_found", "_next")
+
+    def __init__(self, table: Table, entries: list[Entry], keep: Callable[[Any], bool]) -> None:
+        self._table, self._entries, self._keep = table, entries, keep
+        self._found: list[Any] = []
+        self._next = 0
+
+    def _fill(self, count: int | None) -> None:
+        entries, found, peek, keep = self._entries, self._found, self._table.peek, self._keep
+        index = self._next
+        while index < len(entries) and (count is None or len(found) < count):
+            record = peek(entries[index][2], _MISSING)
+            index += 1
+            if record is not _MISSING and keep(record):
+                found.append(record)
+        self._next = index
+
+    def __len__(self) -> int:
+        self._fill(None)
+        return len(self._found)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            if index.step not in (None, 1) or (index.start or 0) < 0 or (index.stop is not None and index.stop < 0):
+                self._fill(None)
+            else:
+                self._fill(index.stop)
+            return self._found[index]
+        if index < 0:
+            self._fill(None)
+        else:
+            self._fill(index + 1)
+        return self._found[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        position = 0
+        while True:
+            if position >= len(self._found):
+                self._fill(position + 1)
+                if position >= len(self._found):
+                    return
+            yield self._found[position]
+            position += 1
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
 
 # -- a table ---------------------------------------------------------------------
 class _ReadOnlyValues:

@@ -27,6 +27,7 @@ from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
+from mockservers.core.tables import IndexSpec, RecordList
 from mockservers.pixop import tokens
 from mockservers.pixop.processing import plan_processing
 from mockservers.pixop.transcode import TranscodeResult, transcode
@@ -56,6 +57,28 @@ FAILURE_STATUS = "ERROR"
 def pixop_time(epoch: float) -> str:
     """Pixop's documented timestamp format, UTC: ``YYYY-MM-DD hh:mm:ss``."""
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _newest_first(record: Any) -> tuple[float, str]:
+    return (-record["created"], record["id"])
+
+
+def _video_group(team_id: str, project_id: str | None, parent_id: str | None) -> tuple[str | None, ...]:
+    return (team_id, project_id, parent_id)
+
+
+def _video_groups(video: Any) -> list[tuple[str | None, ...]]:
+    """Every filter combination of GET /videos a video is listed under (team, maybe project, maybe parent)."""
+    team, project, parent = video["teamId"], video["projectId"], video["parentId"]
+    groups = [(team, None, None), (team, project, None)]
+    if parent is not None:
+        groups += [(team, None, parent), (team, project, parent)]
+    return groups
+
+
+# Lists answer from these (grouped, sorted, kept up to date from what a test changed).
+PROJECTS_BY_TEAM = IndexSpec("pixop.projects.by_team", lambda p: (p["teamId"],), _newest_first)
+VIDEOS_LISTED = IndexSpec("pixop.videos.listed", _video_groups, _newest_first)
 
 
 def _hash_password(salt: str, password: str) -> str:
@@ -322,10 +345,10 @@ class PixopState(BaseState):
                 )
             del self.db["projects"][project_id]
 
-    def list_projects(self, team_id: str) -> list[dict[str, Any]]:
-        """The team's projects, newest first."""
-        found = [p for p in self.db["projects"].values() if p["teamId"] == team_id]
-        return sorted(found, key=lambda p: (-p["created"], p["id"]))
+    def list_projects(self, team_id: str) -> RecordList:
+        """The team's projects, newest first (read-only records, from an index: no rescan per page)."""
+        projects = self.db["projects"]
+        return RecordList(projects, projects.ordered(PROJECTS_BY_TEAM, team_id))
 
     # -- videos --------------------------------------------------------------
     def _new_video(self, project: dict[str, Any], user_id: str, name: str, created: float, parent_id: str | None = None) -> dict[str, Any]:
@@ -374,16 +397,10 @@ class PixopState(BaseState):
             video["updated"] = self.now()
             return video
 
-    def list_videos(self, team_id: str, project_id: str | None, parent_id: str | None) -> list[dict[str, Any]]:
-        """The team's videos, newest first, optionally filtered."""
-        found = [
-            v
-            for v in self.db["videos"].values()
-            if v["teamId"] == team_id
-            and (project_id is None or v["projectId"] == project_id)
-            and (parent_id is None or v["parentId"] == parent_id)
-        ]
-        return sorted(found, key=lambda v: (-v["created"], v["id"]))
+    def list_videos(self, team_id: str, project_id: str | None, parent_id: str | None) -> RecordList:
+        """The team's videos, newest first, optionally filtered (read-only records, from an index)."""
+        videos = self.db["videos"]
+        return RecordList(videos, videos.ordered(VIDEOS_LISTED, _video_group(team_id, project_id, parent_id)))
 
     def delete_video(self, team_id: str, video_id: str) -> list[str]:
         """Delete a video, its processed descendants and their media; returns the deleted ids."""
