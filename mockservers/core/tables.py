@@ -322,6 +322,30 @@ class _ReadOnlyItems(_ReadOnlyValues):
         return f"items({list(self)!r})"
 
 
+class _Reader(Mapping[str, Any]):
+    """``table.reader()``: lookups by key without copying (the records are read-only while untouched)."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def __getitem__(self, key: str) -> Any:
+        found = self._table.peek(key, _MISSING)
+        if found is _MISSING:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._table
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
 class Table(MutableMapping[str, Any]):
     """``{key: record}`` reading through to a frozen table; see the module docs for what copies and what does not."""
 
@@ -358,6 +382,10 @@ class Table(MutableMapping[str, Any]):
                 if found is _MISSING or key in self._gone:
                     return default
         return found
+
+    def reader(self) -> Mapping[str, Any]:
+        """A read-only mapping view of this table whose lookups copy nothing (for serializers)."""
+        return _Reader(self)
 
     def find(self, predicate: Callable[[Any], bool], default: Any = None) -> Any:
         """The first record (in table order) ``predicate`` holds for, as ``table[key]`` hands it out (writable)."""
