@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -19,6 +20,7 @@ from mockservers.core.media import probe_media
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
+from mockservers.core.tables import IndexSpec, RecordList
 from mockservers.mediabank import tokens
 from mockservers.mediabank.errors import mediabank_error
 from mockservers.mediabank.ingest import (
@@ -60,6 +62,10 @@ def _hash_password(salt: str, password: str) -> str:
 
 def _media_path(name: str) -> str:
     return str(fixture_file("media", name, "media"))
+
+
+# The asset list answers from this (kept up to date from what a test changed).
+ASSETS_NEWEST_FIRST = IndexSpec("mediabank.assets.newest", lambda a: (a["company_id"],), lambda a: (-a["created"], -a["id"]))
 
 
 class MediabankState(IngestMixin, BaseState):
@@ -358,16 +364,20 @@ class MediabankState(IngestMixin, BaseState):
             del self.db["assets"][str(asset["id"])]
             return int(asset["id"])
 
-    def search_assets(self, user: dict[str, Any], query: str | None) -> list[dict[str, Any]]:
-        """The company's assets, newest first; ``query`` matches any metadata value (case-insensitive)."""
+    def search_assets(self, user: dict[str, Any], query: str | None) -> Sequence[dict[str, Any]]:
+        """The company's assets, newest first; ``query`` matches any metadata value (case-insensitive).
+
+        Read-only records, from an index (no rescan and resort per page).
+        """
         self.require_role(user, ROLE_READ)
         self.finalize_due()
+        assets = self.db["assets"]
         with self.lock:
-            found = [a for a in self.db["assets"].values() if a["company_id"] == user["company_id"]]
-        if query:
-            needle = query.casefold()
-            found = [a for a in found if any(needle in v.casefold() for v in a["metadata"].values())]
-        return sorted(found, key=lambda a: (-a["created"], -a["id"]))
+            entries = assets.ordered(ASSETS_NEWEST_FIRST, user["company_id"])
+        if not query:
+            return RecordList(assets, entries)
+        needle = query.casefold()
+        return [a for a in RecordList(assets, entries) if any(needle in v.casefold() for v in a["metadata"].values())]
 
 
 def check_metadata(metadata: Any, required: bool) -> dict[str, str | None]:
