@@ -10,7 +10,9 @@ Two costs per endpoint, demo world against 100x world:
 
 * ``list``: the median of repeated calls (a test paging through results);
 * ``first``: ``reset()`` plus the first call after it (what a test pays for
-  its first look at the world), median over several resets.
+  its first look at the world), the best of several resets: each reset wakes
+  the scheduler's thread, and on a busy machine that hand-off, not the
+  emulator's work, is what varies.
 """
 
 from __future__ import annotations
@@ -92,7 +94,7 @@ def _caller(emulator: Any, path: str, headers: dict[str, str]) -> Callable[[], b
 
 
 def _costs(emulator: Any, name: str, paths: dict[str, str], calls: int, resets: int) -> dict[str, tuple[float, float]]:
-    """label -> (median seconds of a repeated call, median seconds of reset + first call)."""
+    """label -> (median seconds of a repeated call, best seconds of reset + first call)."""
     emulator.reset()
     headers = _auth_headers(emulator)
     costs = {}
@@ -110,7 +112,7 @@ def _costs(emulator: Any, name: str, paths: dict[str, str], calls: int, resets: 
             emulator.reset()
             call()
             firsts.append(time.perf_counter() - start)
-        costs[label] = (median(timings), median(firsts))
+        costs[label] = (median(timings), min(firsts))
     return costs
 
 

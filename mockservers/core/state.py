@@ -47,10 +47,6 @@ class BuiltWorld:
         return cls(tables, _dumps(meta), ids_state, variant)
 
 
-# The database of a state: tables copied record by record (mockservers.core.tables).
-LazyDb = Db
-
-
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=repr) if value else ""
 
