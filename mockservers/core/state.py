@@ -15,7 +15,7 @@ from mockservers.core.blobs import BlobStore
 from mockservers.core.clock import VirtualClock
 from mockservers.core.ids import IdGenerator
 from mockservers.core.jobs import Scheduler
-from mockservers.core.tables import Db, FrozenTable
+from mockservers.core.tables import Db, FrozenTable, Table
 
 # Built worlds by (state class, seed, world, settings, variant), least recently used first; bounded so
 # a process building many worlds (a seed sweep, property tests) does not keep them all.
@@ -113,7 +113,9 @@ class BaseState:
                     _BUILT_WORLDS.move_to_end(key)
         if built is None:
             self.ids = IdGenerator(seed)
-            self.db = {table: {} for table in self.tables}  # type: ignore[assignment]
+            self.db = Db({})  # built in the same tables as it is later read (peek, ordered, ...)
+            for table in self.tables:
+                self.db[table] = Table()
             self.meta: dict[str, Any] = {}
             self.build_world()
             built = BuiltWorld.freeze(self.db, self.meta, self.ids.getstate(), variant)
