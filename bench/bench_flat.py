@@ -19,6 +19,7 @@ from _common import fmt_ms, heading, median, report
 from mockservers.core import state as state_module
 from mockservers.core.emulator import EmulatorConfig
 from mockservers.core.s3 import S3Endpoint
+from mockservers.core.tables import FrozenDict
 from mockservers.registry import PROVIDERS, create_emulator
 
 GOAL_RESET_S = 0.001
@@ -46,7 +47,8 @@ def _scale_world(emulator: object, factor: int) -> int:
         scaled = dict(rows.items())  # items(): read without copying each record
         for copy_index in range(1, factor):
             for key, record in rows.items():
-                scaled[f"{key}x{copy_index}"] = copy.deepcopy(record)
+                # A frozen record is read-only, so the copies can share it (a state copies one it writes).
+                scaled[f"{key}x{copy_index}"] = record if isinstance(record, FrozenDict) else copy.deepcopy(record)
         db[table] = scaled
     key = state_module._world_key(state)
     built = state_module.BuiltWorld.freeze(db, state.meta, state.ids.getstate(), key[-1])

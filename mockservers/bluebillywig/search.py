@@ -52,19 +52,28 @@ def default_order(clip: dict[str, Any]) -> tuple[Any, ...]:
     return (-created[0], -created[1], -int(clip["id"]))
 
 
+# index_value() of these fields is the clip's own value (checked in tests/bluebillywig): read directly.
+_TEXT = tuple(sorted(query.TEXT_FIELDS))
+_LISTS = tuple(sorted(query.LIST_FIELDS))
+_STRINGS = tuple(sorted(query.STRING_FIELDS - {"type"}))
+
+
 def _groups(clip: dict[str, Any]) -> list[Hashable]:
     if clip["status"] == "deleted":
         return []
-    groups: dict[Hashable, None] = {LIVE: None}
-    for field in query.TEXT_FIELDS:
-        for word in query._words(str(index_value(clip, field) or "")):
-            groups[("t", field, word)] = None
-    for field in query.LIST_FIELDS:
-        for item in index_value(clip, field) or []:
+    groups: dict[Hashable, None] = {LIVE: None, ("s", "type", "mediaclip"): None}
+    get, words = clip.get, query._words
+    for field in _TEXT:
+        value = get(field)
+        if value:
+            for word in words(str(value)):
+                groups[("t", field, word)] = None
+    for field in _LISTS:
+        for item in get(field) or ():
             if item is not None:
                 groups[("l", field, str(item).lower())] = None
-    for field in query.STRING_FIELDS:
-        value = index_value(clip, field)
+    for field in _STRINGS:
+        value = get(field)
         if value is not None:
             groups[("s", field, str(value).lower())] = None
     return list(groups)

@@ -147,15 +147,22 @@ class _BaseIndex:
 
     def __init__(self, spec: IndexSpec, base: Mapping[str, Any]) -> None:
         self.infos: dict[str, tuple[tuple[Hashable, ...], Any, int] | None] = {}
-        groups: dict[Hashable, list[Entry]] = {}
+        rows = []
         for position, (key, record) in enumerate(base.items()):
             info = spec.info(record, position)
             self.infos[key] = info
             if info is not None:
-                for group in info[0]:
-                    groups.setdefault(group, []).append((info[1], position, key))
-        for entries in groups.values():
-            entries.sort()
+                rows.append((info[1], position, key, info[0]))
+        rows.sort()  # once: positions are unique, so neither keys nor groups are ever compared
+        groups: dict[Hashable, list[Entry]] = {}
+        for order, position, key, names in rows:
+            entry = (order, position, key)  # one tuple, shared by every group the record is in
+            for group in names:
+                entries = groups.get(group)
+                if entries is None:
+                    groups[group] = [entry]
+                else:
+                    entries.append(entry)
         self.groups = groups
 
 
@@ -546,7 +553,7 @@ class Table(MutableMapping[str, Any]):
             for info in (old, new):
                 if info is None:
                     continue
-                entry = (info[1], info[2], key)
+                entry = (info[1], info[2], key)  # one tuple for all of the record's groups
                 for group in info[0]:
                     entries = live.groups.get(group)
                     if group not in replaced:

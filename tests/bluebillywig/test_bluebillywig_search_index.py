@@ -101,3 +101,14 @@ def test_index_answers_equal_a_scan_of_every_clip_before_and_after_writes(bluebi
     _check(state, rng, 150)
     bluebillywig.reset()
     _check(bluebillywig.state, rng, 50)
+
+
+def test_the_index_reads_the_fields_index_value_reads(bluebillywig) -> None:
+    # search._groups reads text, list and string fields straight off the clip: index_value must agree.
+    from mockservers.bluebillywig import search
+
+    fields = set(search._TEXT) | set(search._LISTS) | set(search._STRINGS)
+    assert fields == (query.TEXT_FIELDS | query.LIST_FIELDS | query.STRING_FIELDS) - {"type"}
+    for clip in list(bluebillywig.state.db["mediaclips"].values())[:50]:
+        assert all(index_value(clip, f) == clip.get(f) for f in fields)
+        assert index_value(clip, "type") == "MediaClip"
