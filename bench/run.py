@@ -18,13 +18,14 @@ import traceback
 
 import bench_flat
 import bench_intercept
+import bench_lists
 import bench_requests
 import bench_reset
 import bench_throughput
 import bench_upload
 from _common import RESULTS, summary_table
 
-SECTIONS = ("throughput", "requests", "reset", "resets", "journal", "collect", "upload", "intercept")
+SECTIONS = ("throughput", "requests", "reset", "resets", "lists", "journal", "collect", "upload", "intercept")
 QUICK_UPLOAD_MIB = 64
 
 
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         "throughput": lambda: bench_throughput.run(args.quick),
         "requests": lambda: bench_requests.run(args.quick),
         "resets": lambda: bench_flat.run_reset(args.quick),
+        "lists": lambda: bench_lists.run(args.quick),
         "journal": lambda: bench_flat.run_journal(args.quick),
         "collect": lambda: bench_flat.run_collect(args.quick),
         "reset": lambda: bench_reset.run(args.quick),

@@ -17,6 +17,8 @@ MEASUREMENTS = (
     "socket GET /videos/v1/project/<id> emulator/bare: ",
     "Emulator.reset() after a small mutation: median ",
     "server start + stop: median ",
+    "pixop GET /videos/v1/projects 100x/demo: ",
+    "bluebillywig reset + first GET /sapi/mediaclip?q=<title word> 100x/demo: ",
     "upload 16 MiB peak RSS growth: ",
     "upload 16 MiB throughput: ",
 )

@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockservers.bluebillywig import query
+from mockservers.bluebillywig import search as clip_index
 from mockservers.bluebillywig.assets import add_asset_records, validate_asset
+from mockservers.bluebillywig.search import index_value
 from mockservers.bluebillywig.serializers import clip_json, list_json
 from mockservers.bluebillywig.state import BlueBillywigState
 from mockservers.bluebillywig.world import new_clip_record
@@ -28,6 +30,7 @@ USETYPES = ("editorial", "commercial")
 SOURCETYPES = ("on_demand", "live")
 STATUSES = ("draft", "published")
 DEFAULT_LIMIT = 15
+DEFAULT_SORT = [("createddate", True)]  # newest first; ties by id desc (the documented default order)
 MAX_LIMIT = 1000
 READ_ONLY = (
     "type", "createddate", "updateddate", "publisheddate", "views", "width", "height", "dar", "originalWidth",
@@ -320,23 +323,6 @@ def _mentions_deleted(node: query.Node) -> bool:
     return isinstance(node, query.Term) and node.field == "status" and node.text.lower() == "deleted"
 
 
-def index_value(clip: dict[str, Any], field: str) -> Any:
-    """A clip's value for a query/sort field (dates as POSIX seconds)."""
-    if field == "id":
-        return int(clip["id"])
-    if field == "createddate":
-        return clip["created"]
-    if field == "updateddate":
-        return clip["updated"]
-    if field == "publisheddate":
-        return clip["published"]
-    if field == "date":
-        return clip["date"] or None
-    if field == "type":
-        return "MediaClip"
-    return clip.get(field)
-
-
 def _filter_clause(text: str, where: str) -> query.Node | None:
     """One filter query; an unreadable one is ignored with HTTP 200, as the Node SDK records (warned)."""
     if not text.strip():
@@ -417,23 +403,37 @@ def build_filter(params: Mapping[str, str], multi: Mapping[str, list[str]], extr
 def list_clips(state: BlueBillywigState, params: Mapping[str, str], multi: Mapping[str, list[str]], extra_allowed: frozenset[str] = frozenset()) -> dict[str, Any]:
     """A page of clips matching q/filters, sorted (default newest first), as ``{count, numfound, items...}``."""
     node = build_filter(params, multi, extra_allowed)
-    sort = query.parse_sort(params["sort"]) if params.get("sort", "").strip() else [("createddate", True)]
+    sort = query.parse_sort(params["sort"]) if params.get("sort", "").strip() else DEFAULT_SORT
     limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
     offset = _int_param(params, "offset", 0, 10**9)
     fields = [f.strip() for f in params.get("fields", "").split(",") if f.strip()] or None
     state.settle()
     now = state.now()
-    include_deleted = _mentions_deleted(node)
-    found = [
-        c for c in state.db["mediaclips"].values()
-        if (include_deleted or c["status"] != "deleted") and query.matches(node, c, index_value, now)
-    ]
-    # Ties fall back to id desc, the documented default order.
-    found.sort(key=lambda c: int(c["id"]), reverse=True)
-    for field, descending in reversed(sort):
-        found.sort(key=lambda c, f=field: query.sort_key(f, index_value(c, f)), reverse=descending)
+    clips = state.db["mediaclips"]
+    assets = state.db["mediaassets"].reader()
+    narrowed = None
+    if not _mentions_deleted(node):
+        narrowed = clip_index.candidates(clips, node) or (clip_index.live(clips), False)
+    if narrowed is not None and sort == DEFAULT_SORT:
+        # The index's order is the default one: no sort, and an exact list is paged without reading the rest.
+        entries, exact = narrowed
+        if exact:
+            page = [clips.peek(entry[2]) for entry in entries[offset : offset + limit]]
+            return list_json([clip_json(c, assets, now, fields) for c in page], len(entries), offset, limit)
+        found = [c for c in (clips.peek(entry[2]) for entry in entries) if query.matches(node, c, index_value, now)]
+    else:
+        if narrowed is not None:
+            # In table order, as a scan finds them: the sorts below then break ties exactly as before.
+            entries = sorted(narrowed[0], key=lambda entry: entry[1])
+            found = [c for c in (clips.peek(entry[2]) for entry in entries) if narrowed[1] or query.matches(node, c, index_value, now)]
+        else:  # the query asks for deleted clips, which the index leaves out
+            found = [c for c in clips.values() if query.matches(node, c, index_value, now)]
+        # Ties fall back to id desc, the documented default order.
+        found.sort(key=lambda c: int(c["id"]), reverse=True)
+        for field, descending in reversed(sort):
+            found.sort(key=lambda c, f=field: query.sort_key(f, index_value(c, f)), reverse=descending)
     page = found[offset : offset + limit]
-    items = [clip_json(c, state.db["mediaassets"], now, fields) for c in page]
+    items = [clip_json(c, assets, now, fields) for c in page]
     return list_json(items, len(found), offset, limit)
 
 

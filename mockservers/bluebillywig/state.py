@@ -107,9 +107,9 @@ class BlueBillywigState(BaseState):
 
     def clip_by_sourceid(self, sourceid: str) -> dict[str, Any]:
         """The clip with this source id, or 404."""
-        for clip in self.db["mediaclips"].values():
-            if clip["sourceid"] == sourceid:
-                return clip
+        clip = self.db["mediaclips"].find(lambda c: c["sourceid"] == sourceid)
+        if clip is not None:
+            return clip
         raise NotFoundError(f"no mediaclip has sourceid {sourceid!r}")
 
     def asset(self, asset_id: str) -> dict[str, Any]:
@@ -124,7 +124,8 @@ class BlueBillywigState(BaseState):
         """Keep a copy of the clip as it is now (``/versions`` lists these, ``?versionId=`` reads one)."""
         version_id = self.next_id("version")
         snapshot = copy.deepcopy({k: v for k, v in clip.items() if k not in ("job", "versionIds")})
-        snapshot["assetRecords"] = {a: copy.deepcopy(self.db["mediaassets"][a]) for a in clip["assets"] if a in self.db["mediaassets"]}
+        assets = self.db["mediaassets"]
+        snapshot["assetRecords"] = {a: copy.deepcopy(assets.peek(a)) for a in clip["assets"] if a in assets}
         self.db["versions"][version_id] = {
             "id": version_id,
             "clipid": clip["id"],

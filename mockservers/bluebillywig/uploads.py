@@ -322,9 +322,9 @@ def _s3_upload(state: BlueBillywigState, key: Any, s3_upload_id: Any) -> dict[st
         raise BadRequestError("s3FileKey is required", "s3FileKey")
     if not isinstance(s3_upload_id, str) or not s3_upload_id:
         raise BadRequestError("s3UploadId is required", "s3UploadId")
-    for upload in state.db["uploads"].values():
-        if upload["key"] == key and upload["s3UploadId"] == s3_upload_id:
-            return upload
+    upload = state.db["uploads"].find(lambda u: u["key"] == key and u["s3UploadId"] == s3_upload_id)
+    if upload is not None:
+        return upload
     raise NotFoundError(f"no upload started with key {key!r} and upload id {s3_upload_id!r}")
 
 

@@ -7,7 +7,7 @@ import json
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -15,6 +15,7 @@ from mockservers.core.blobs import BlobStore
 from mockservers.core.clock import VirtualClock
 from mockservers.core.ids import IdGenerator
 from mockservers.core.jobs import Scheduler
+from mockservers.core.tables import Db, FrozenTable, Table
 
 # Built worlds by (state class, seed, world, settings, variant), least recently used first; bounded so
 # a process building many worlds (a seed sweep, property tests) does not keep them all.
@@ -29,9 +30,9 @@ def _dumps(value: Any) -> bytes:
 
 @dataclass
 class BuiltWorld:
-    """A built world, frozen: each table pickled on its own so a state copies only the tables it touches."""
+    """A built world, frozen: each table's records read-only and shared; a state copies only the records it touches."""
 
-    tables: dict[str, bytes]
+    tables: dict[str, FrozenTable]
     meta: bytes
     ids_state: Any
     # BaseState.world_variant() it was built for (canonical JSON): reset() reuses it only while that holds.
@@ -40,67 +41,10 @@ class BuiltWorld:
     memo: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     @classmethod
-    def freeze(cls, db: dict[str, Any], meta: dict[str, Any], ids_state: Any, variant: str = "") -> BuiltWorld:
+    def freeze(cls, db: Mapping[str, Mapping[str, Any]], meta: dict[str, Any], ids_state: Any, variant: str = "") -> BuiltWorld:
         """Freeze a database, meta and id generator state."""
-        return cls({table: _dumps(rows) for table, rows in db.items()}, _dumps(meta), ids_state, variant)
-
-
-class LazyDb(MutableMapping[str, dict[str, Any]]):
-    """``{table: {id: record}}`` whose tables are copied from a frozen world on first access.
-
-    Any access may be followed by an in-place write to a record, so the first ``db[table]`` hands out
-    a private deep copy of that table; tables a test never touched stay shared and cost nothing to reset.
-    """
-
-    def __init__(self, frozen: dict[str, bytes]) -> None:
-        self._frozen = frozen
-        self._live: dict[str, dict[str, Any]] = {}
-        self._gone: set[str] = set()
-
-    def touched(self, table: str) -> bool:
-        """Whether ``table`` may differ from the frozen world."""
-        return table in self._live or table in self._gone
-
-    def __getitem__(self, table: str) -> dict[str, Any]:
-        rows = self._live.get(table)
-        if rows is None:
-            if table in self._gone or table not in self._frozen:
-                raise KeyError(table)
-            # setdefault: when two threads copy at once, both get the one copy that won (no lost write).
-            rows = self._live.setdefault(table, pickle.loads(self._frozen[table]))
-        return rows
-
-    def __setitem__(self, table: str, rows: dict[str, Any]) -> None:
-        self._live[table] = rows
-        self._gone.discard(table)
-
-    def __delitem__(self, table: str) -> None:
-        if table not in self:
-            raise KeyError(table)
-        self._live.pop(table, None)
-        if table in self._frozen:
-            self._gone.add(table)
-
-    def __contains__(self, table: object) -> bool:
-        return table in self._live or (table in self._frozen and table not in self._gone)
-
-    def __iter__(self) -> Iterator[str]:
-        for table in self._frozen:
-            if table not in self._gone:
-                yield table
-        for table in self._live:
-            if table not in self._frozen:
-                yield table
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-    def __repr__(self) -> str:
-        return f"LazyDb({dict(self)!r})"
-
-    def plain(self) -> dict[str, dict[str, Any]]:
-        """A deep copy as plain dicts (untouched tables come straight from the frozen bytes)."""
-        return {t: copy.deepcopy(self._live[t]) if t in self._live else pickle.loads(self._frozen[t]) for t in self}
+        tables = {table: FrozenTable(rows) for table, rows in db.items()}
+        return cls(tables, _dumps(meta), ids_state, variant)
 
 
 def _canonical(value: Any) -> str:
@@ -141,9 +85,11 @@ class BaseState:
     values and scalars of the world (epochs, counters, secrets) in
     ``self.meta``, so snapshots are plain JSON. Subclasses implement
     :meth:`build_world` (deterministic from seed and world data); its result
-    is built once per (provider, seed, world), frozen and shared: ``self.db``
-    copies a table from it on first access, so ``reset()`` only drops what a
-    test touched and still runs exactly the path a fresh instance runs.
+    is built once per (provider, seed, world), frozen and shared: each table of
+    ``self.db`` reads through to it and copies a record on first access by key
+    (``db[table][key]``, ``.get``), while iterating copies nothing and yields
+    read-only records (:mod:`mockservers.core.tables`). ``reset()`` drops
+    only what a test touched and still runs exactly the path a fresh instance runs.
     """
 
     provider: ClassVar[str] = "base"
@@ -167,7 +113,9 @@ class BaseState:
                     _BUILT_WORLDS.move_to_end(key)
         if built is None:
             self.ids = IdGenerator(seed)
-            self.db = {table: {} for table in self.tables}  # type: ignore[assignment]
+            self.db = Db({})  # built in the same tables as it is later read (peek, ordered, ...)
+            for table in self.tables:
+                self.db[table] = Table()
             self.meta: dict[str, Any] = {}
             self.build_world()
             built = BuiltWorld.freeze(self.db, self.meta, self.ids.getstate(), variant)
@@ -177,7 +125,7 @@ class BaseState:
                     _BUILT_WORLDS.popitem(last=False)
         # Kept on the instance: reset() reuses it even after the cache dropped it (and skips the key).
         self._built = built
-        self.db: LazyDb = LazyDb(built.tables)
+        self.db: Db = Db(built.tables)
         self.meta = pickle.loads(built.meta)
         self.ids = IdGenerator(seed)
         self.ids.setstate(built.ids_state)
@@ -220,7 +168,7 @@ class BaseState:
         memo = self._built.memo
         key = (table, name)
         if key not in memo:
-            memo[key] = compute(pickle.loads(self._built.tables[table]) if table in self._built.tables else {})
+            memo[key] = compute(self._built.tables.get(table, FrozenTable()))
         return memo[key]
 
     def reset(self) -> None:
@@ -238,7 +186,7 @@ class BaseState:
             return {
                 "provider": self.provider,
                 "seed": self.seed,
-                "db": self.db.plain() if isinstance(self.db, LazyDb) else copy.deepcopy(self.db),
+                "db": self.db.plain(),
                 "meta": copy.deepcopy(self.meta),
                 "ids": self.ids.getstate(),
             }
@@ -263,7 +211,7 @@ class BaseState:
             ids = IdGenerator(self.seed)
             ids.setstate(snapshot["ids"])
             db = copy.deepcopy({t: rows for t, rows in given.items() if t != "meta" or "meta" in self.tables})
-            self.db = LazyDb({})
+            self.db = Db({})
             for table, rows in db.items():
                 self.db[table] = rows
             self.meta = copy.deepcopy(meta)

@@ -187,7 +187,9 @@ class IngestMixin:
         """
         with self.lock:
             now = self.now()
-            due = [i for i in self.db["ingests"].values() if not i["finalized"] and _terminal(i) <= now]
+            ingests = self.db["ingests"]
+            # By key: the records to finish are the writable copies.
+            due = [ingests[key] for key, i in ingests.items() if not i["finalized"] and _terminal(i) <= now]
             for ingest in sorted(due, key=lambda i: (_terminal(i), i["id"])):
                 self._finalize(ingest)
 

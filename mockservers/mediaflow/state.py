@@ -10,6 +10,7 @@ from mockservers.core.errors import ApiError, BadRequestError, NotFoundError
 from mockservers.core.jobs import Job
 from mockservers.core.media import NotMediaError, probe_visual_size, render_preview_jpeg
 from mockservers.core.state import BaseState
+from mockservers.core.tables import FilteredRecords, IndexSpec, RecordList
 from mockservers.mediaflow import downloads, tokens, world
 from mockservers.mediaflow.downloads import Format
 from mockservers.mediaflow.errors import UPLOAD_FORBIDDEN
@@ -34,6 +35,22 @@ def _sample_keys(files: dict[str, Any]) -> list[str]:
 def _pending_jobs(files: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
     """(file id, job) of every file whose processing has not run yet."""
     return [(f["id"], f["job"]) for f in files.values() if not f["processed"] and f.get("job") is not None]
+
+
+def _reader_groups(folder: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """(customer, user) and (customer, user, parent) for every user with a right on the folder."""
+    groups: list[tuple[Any, ...]] = []
+    for user_id, right in folder["rights"].items():
+        if right:
+            groups += [(folder["customerId"], user_id), (folder["customerId"], user_id, folder["parent"])]
+    return groups
+
+
+# Folder and file lists answer from these (kept up to date from what a test changed): no rescan per page.
+READABLE_FOLDERS = IndexSpec("mediaflow.folders.readable", _reader_groups, lambda f: f["position"])
+FILES_NEWEST_FIRST = IndexSpec(
+    "mediaflow.files.newest", lambda f: (("all",), ("folder", f["folderId"])), lambda f: (-f["uploaded"], -f["id"])
+)
 
 
 class MediaflowState(BaseState):
@@ -91,10 +108,10 @@ class MediaflowState(BaseState):
 
     def user_by_key(self, key: str) -> dict[str, Any]:
         """A seeded user by its world key (demo, editor)."""
-        for user in self.db["users"].values():
-            if user["key"] == key:
-                return user
-        raise KeyError(key)
+        user = self.db["users"].find(lambda u: u["key"] == key)
+        if user is None:
+            raise KeyError(key)
+        return user
 
     def folder_by_key(self, key: str) -> dict[str, Any]:
         """A seeded folder by its world key."""
@@ -118,10 +135,8 @@ class MediaflowState(BaseState):
         customer = self._client(params["client_id"], params["client_secret"])
         with self.lock:
             if grant_type == "refresh_token":
-                user = next(
-                    (u for u in self.db["users"].values()
-                     if u["customerId"] == customer["id"] and u["refresh_token"] == params["refresh_token"]),
-                    None,
+                user = self.db["users"].find(
+                    lambda u: u["customerId"] == customer["id"] and u["refresh_token"] == params["refresh_token"]
                 )
                 if user is None:
                     raise tokens.unauthorized(f"the refresh_token is not valid for client_id {customer['client_id']!r}")
@@ -138,7 +153,7 @@ class MediaflowState(BaseState):
         return answer
 
     def _client(self, client_id: str, client_secret: str) -> dict[str, Any]:
-        customer = next((c for c in self.db["customers"].values() if c["client_id"] == client_id), None)
+        customer = self.db["customers"].find(lambda c: c["client_id"] == client_id)
         if customer is None:
             raise tokens.unauthorized(f"unknown client_id {client_id!r}")
         if client_secret != customer["client_secret"]:
@@ -147,11 +162,8 @@ class MediaflowState(BaseState):
 
     def _login(self, customer: dict[str, Any], username: str, password: str) -> dict[str, Any]:
         """The customer's user with this username (case-insensitive) and password; 401 otherwise."""
-        user = next(
-            (u for u in self.db["users"].values()
-             if u["customerId"] == customer["id"] and u["username"].lower() == username.strip().lower()),
-            None,
-        )
+        wanted = username.strip().lower()
+        user = self.db["users"].find(lambda u: u["customerId"] == customer["id"] and u["username"].lower() == wanted)
         if user is None or user["password"] != password:
             raise tokens.unauthorized(f"wrong username or password for client_id {customer['client_id']!r}")
         return user
@@ -163,14 +175,14 @@ class MediaflowState(BaseState):
         for name in ("client_id", "redirect_uri"):
             if not params.get(name):
                 raise BadRequestError(f"{name} is required", name)
-        customer = next((c for c in self.db["customers"].values() if c["client_id"] == params["client_id"]), None)
+        customer = self.db["customers"].find(lambda c: c["client_id"] == params["client_id"])
         if customer is None:
             raise tokens.unauthorized(f"unknown client_id {params['client_id']!r}")
         with self.lock:
             if params.get("username"):
                 user = self._login(customer, params["username"], params.get("password", ""))
             else:
-                user = next(u for u in self.db["users"].values() if u["customerId"] == customer["id"])
+                user = self.db["users"].find(lambda u: u["customerId"] == customer["id"])
             code = self.ids.hex(16)
             self.db["codes"][code] = {
                 "userId": user["id"], "customerId": customer["id"], "redirect_uri": params["redirect_uri"],
@@ -227,32 +239,38 @@ class MediaflowState(BaseState):
         folder = self.db["folders"].get(str(folder_id))
         return folder if folder is not None and self.right(user, folder) else None
 
-    def folders(self, user: dict[str, Any], parent: int | None = None) -> list[dict[str, Any]]:
-        """Readable folders in tree order; only the children of ``parent`` when given."""
-        found = [
-            f for f in self.db["folders"].values()
-            if self.right(user, f) and (parent is None or f["parent"] == parent)
-        ]
-        return sorted(found, key=lambda f: f["position"])
+    def folders(self, user: dict[str, Any], parent: int | None = None) -> RecordList:
+        """Readable folders in tree order; only the children of ``parent`` when given (read-only records, from an index)."""
+        folders = self.db["folders"]
+        group = (user["customerId"], str(user["id"])) if parent is None else (user["customerId"], str(user["id"]), parent)
+        return RecordList(folders, folders.ordered(READABLE_FOLDERS, group))
 
     def has_children(self, user: dict[str, Any], folder: dict[str, Any]) -> bool:
         """Whether the folder has child folders the user can see."""
-        return any(f["parent"] == folder["id"] and self.right(user, f) for f in self.db["folders"].values())
+        return bool(self.db["folders"].ordered(READABLE_FOLDERS, (user["customerId"], str(user["id"]), folder["id"])))
 
     # -- files -----------------------------------------------------------------
     def files(
         self, user: dict[str, Any], *, folder_id: int | None = None, processed: bool | None = None, kinds: list[str] | None = None
-    ) -> list[dict[str, Any]]:
-        """Readable files, newest first, filtered by folder, processed state and type."""
-        readable = {f["id"] for f in self.db["folders"].values() if self.right(user, f)}
-        found = [
-            f for f in self.db["files"].values()
-            if f["folderId"] in readable
-            and (folder_id is None or f["folderId"] == folder_id)
-            and (processed is None or f["processed"] == processed)
-            and (kinds is None or f["type"]["type"] in kinds)
-        ]
-        return sorted(found, key=lambda f: (-f["uploaded"], -f["id"]))
+    ) -> FilteredRecords:
+        """Readable files, newest first, filtered by folder, processed state and type.
+
+        Read-only records, walked off an index only as far as a page reads (no rescan and resort per page).
+        """
+        readable = {f["id"] for f in self.folders(user)}
+        files = self.db["files"]
+        if folder_id is not None and folder_id not in readable:
+            return FilteredRecords(files, [], bool)
+        entries = files.ordered(FILES_NEWEST_FIRST, ("all",) if folder_id is None else ("folder", folder_id))
+
+        def keep(f: dict[str, Any]) -> bool:
+            return (
+                f["folderId"] in readable
+                and (processed is None or f["processed"] == processed)
+                and (kinds is None or f["type"]["type"] in kinds)
+            )
+
+        return FilteredRecords(files, entries, keep)
 
     def file(self, user: dict[str, Any], file_id: int) -> dict[str, Any] | None:
         """A file the user may read, or None."""

@@ -27,6 +27,7 @@ from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
+from mockservers.core.tables import IndexSpec, RecordList
 from mockservers.pixop import tokens
 from mockservers.pixop.processing import plan_processing
 from mockservers.pixop.transcode import TranscodeResult, transcode
@@ -56,6 +57,28 @@ FAILURE_STATUS = "ERROR"
 def pixop_time(epoch: float) -> str:
     """Pixop's documented timestamp format, UTC: ``YYYY-MM-DD hh:mm:ss``."""
     return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _newest_first(record: Any) -> tuple[float, str]:
+    return (-record["created"], record["id"])
+
+
+def _video_group(team_id: str, project_id: str | None, parent_id: str | None) -> tuple[str | None, ...]:
+    return (team_id, project_id, parent_id)
+
+
+def _video_groups(video: Any) -> list[tuple[str | None, ...]]:
+    """Every filter combination of GET /videos a video is listed under (team, maybe project, maybe parent)."""
+    team, project, parent = video["teamId"], video["projectId"], video["parentId"]
+    groups = [(team, None, None), (team, project, None)]
+    if parent is not None:
+        groups += [(team, None, parent), (team, project, parent)]
+    return groups
+
+
+# Lists answer from these (grouped, sorted, kept up to date from what a test changed).
+PROJECTS_BY_TEAM = IndexSpec("pixop.projects.by_team", lambda p: (p["teamId"],), _newest_first)
+VIDEOS_LISTED = IndexSpec("pixop.videos.listed", _video_groups, _newest_first)
 
 
 def _hash_password(salt: str, password: str) -> str:
@@ -172,10 +195,10 @@ class PixopState(BaseState):
 
     def user_by_key(self, key: str) -> dict[str, Any]:
         """A seeded user by its world key (demo, other, banned)."""
-        for user in self.db["users"].values():
-            if user["key"] == key:
-                return user
-        raise KeyError(key)
+        user = self.db["users"].find(lambda u: u["key"] == key)
+        if user is None:
+            raise KeyError(key)
+        return user
 
     # -- settings ------------------------------------------------------------
     def _setting(self, name: str) -> float:
@@ -192,7 +215,8 @@ class PixopState(BaseState):
 
     def login(self, email: str, password: str) -> dict[str, Any]:
         """The user with these Basic credentials, or AuthException."""
-        user = next((u for u in self.db["users"].values() if u["email"].lower() == email.lower()), None)
+        wanted = email.lower()
+        user = self.db["users"].find(lambda u: u["email"].lower() == wanted)
         if user is None or _hash_password(user["password_salt"], password) != user["password_hash"]:
             raise tokens.auth_error("AuthException", "authentication failed: unknown email or wrong password")
         if user["banned"]:
@@ -321,10 +345,10 @@ class PixopState(BaseState):
                 )
             del self.db["projects"][project_id]
 
-    def list_projects(self, team_id: str) -> list[dict[str, Any]]:
-        """The team's projects, newest first."""
-        found = [p for p in self.db["projects"].values() if p["teamId"] == team_id]
-        return sorted(found, key=lambda p: (-p["created"], p["id"]))
+    def list_projects(self, team_id: str) -> RecordList:
+        """The team's projects, newest first (read-only records, from an index: no rescan per page)."""
+        projects = self.db["projects"]
+        return RecordList(projects, projects.ordered(PROJECTS_BY_TEAM, team_id))
 
     # -- videos --------------------------------------------------------------
     def _new_video(self, project: dict[str, Any], user_id: str, name: str, created: float, parent_id: str | None = None) -> dict[str, Any]:
@@ -360,7 +384,7 @@ class PixopState(BaseState):
             if project_id is not None:
                 project = self.project(team_id, project_id)
             else:
-                project = next((p for p in self.db["projects"].values() if p["teamId"] == team_id and p.get("default")), None)
+                project = self.db["projects"].find(lambda p: p["teamId"] == team_id and p.get("default"))
                 if project is None:
                     project = self.db["projects"][self._add_project(team_id, "Default project", self.now(), default=True)]
             return self._new_video(project, user_id, name or "Untitled video", self.now())
@@ -373,16 +397,10 @@ class PixopState(BaseState):
             video["updated"] = self.now()
             return video
 
-    def list_videos(self, team_id: str, project_id: str | None, parent_id: str | None) -> list[dict[str, Any]]:
-        """The team's videos, newest first, optionally filtered."""
-        found = [
-            v
-            for v in self.db["videos"].values()
-            if v["teamId"] == team_id
-            and (project_id is None or v["projectId"] == project_id)
-            and (parent_id is None or v["parentId"] == parent_id)
-        ]
-        return sorted(found, key=lambda v: (-v["created"], v["id"]))
+    def list_videos(self, team_id: str, project_id: str | None, parent_id: str | None) -> RecordList:
+        """The team's videos, newest first, optionally filtered (read-only records, from an index)."""
+        videos = self.db["videos"]
+        return RecordList(videos, videos.ordered(VIDEOS_LISTED, _video_group(team_id, project_id, parent_id)))
 
     def delete_video(self, team_id: str, video_id: str) -> list[str]:
         """Delete a video, its processed descendants and their media; returns the deleted ids."""
@@ -589,6 +607,9 @@ class PixopState(BaseState):
         processing = video["processing"]
         if processing["outputReady"]:
             return True
+        # The worker writes into the record: the state's own copy, not a read-only one a list handed out.
+        video = self.db["videos"].get(video["id"], video)
+        processing = video["processing"]
         future = getattr(self, "_transcodes", {}).get(video["id"])
         for _ in range(2):
             if future is None or (future.done() and not processing["outputReady"]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.safepaths import fixture_file
 from mockservers.core.state import BaseState
+from mockservers.core.tables import IndexSpec, RecordList
 from mockservers.vonage import auth
 from mockservers.vonage.errors import vonage_error
 
@@ -62,6 +64,14 @@ def _apply(item: dict[str, Any], changes: dict[str, Any]) -> None:
 def _fixture_keys(media: dict[str, Any]) -> list[str]:
     """Blob keys of the shipped audio seeded items point at (each once, in a stable order)."""
     return sorted({item["blob_key"] for item in media.values() if item["blob_key"].startswith(FIXTURE_PREFIX)})
+
+
+# GET /v3/media answers from this: each account's items by (time_created, id), kept up to date from what a test changed.
+MEDIA_BY_ACCOUNT = IndexSpec("vonage.media.by_account", lambda m: (m["account_id"],), lambda m: (m["time_created"], m["id"]))
+
+
+def _created_of(entry: Any) -> float:
+    return entry[0][0]
 
 
 class VonageState(BaseState):
@@ -149,10 +159,11 @@ class VonageState(BaseState):
 
     def _place_items(self) -> None:
         anchor = self._anchor()
-        for item in self.db["media"].values():
-            if "_age" in item:
-                item["time_created"] = round(anchor - item.pop("_age"), 3)
-                item["time_last_updated"] = round(anchor - item.pop("_updated_age"), 3)
+        media = self.db["media"]
+        for key in [key for key, item in media.items() if "_age" in item]:
+            item = media[key]  # by key: the writable copy
+            item["time_created"] = round(anchor - item.pop("_age"), 3)
+            item["time_last_updated"] = round(anchor - item.pop("_updated_age"), 3)
 
     def credentials(self) -> dict[str, Any]:
         """The demo account's API key and secret, its application id and that application's private key."""
@@ -219,14 +230,13 @@ class VonageState(BaseState):
             raise not_found(media_id)
         return item
 
-    def list_media(self, account_id: str, ascending: bool, start: float, end: float | None) -> list[dict[str, Any]]:
-        """The account's items created in [start, end], ordered by creation time."""
-        found = [
-            m for m in self.db["media"].values()
-            if m["account_id"] == account_id and m["time_created"] >= start and (end is None or m["time_created"] <= end)
-        ]
-        found.sort(key=lambda m: (m["time_created"], m["id"]), reverse=not ascending)
-        return found
+    def list_media(self, account_id: str, ascending: bool, start: float, end: float | None) -> RecordList:
+        """The account's items created in [start, end], ordered by creation time (read-only records, from an index)."""
+        media = self.db["media"]
+        entries = media.ordered(MEDIA_BY_ACCOUNT, account_id)
+        low = bisect_left(entries, start, key=_created_of)
+        high = len(entries) if end is None else bisect_right(entries, end, key=_created_of)
+        return RecordList(media, entries, low, max(low, high), reverse=not ascending)
 
     def create(self, account_id: str, blob: BlobInfo, filename: str, declared_mime: str | None,
                changes: dict[str, Any], source_url: str | None = None) -> dict[str, Any]:

@@ -51,8 +51,10 @@ def test_reset_equals_a_fresh_instance(pixop, pixop_client, fresh) -> None:
 def test_reset_is_repeatable_and_isolated_from_mutations(fresh) -> None:
     emulator = fresh(11)
     pristine = emulator.state.snapshot()
-    user = next(iter(emulator.state.db["users"].values()))
-    user["name"] = "Changed in place"  # mutate nested records directly
+    users = emulator.state.db["users"]
+    user = users[next(iter(users))]  # by key: the state's private copy of the record
+    user["name"] = "Changed in place"  # mutate records directly
+    user["teams"].append("nested, in place")
     emulator.state.db["projects"].clear()
     emulator.state.ids.uuid()
     emulator.reset()
@@ -182,9 +184,12 @@ class MetaState(CountingState):
 def test_a_table_is_copied_on_first_access_and_reset_drops_only_that(ctx: StateContext) -> None:
     one, two = MetaState(ctx, seed=6), MetaState(ctx, seed=6)
     assert not one.db.touched("things")
-    thing = next(iter(one.db["things"].values()))
+    key = next(iter(one.db["things"]))
+    assert not one.db.touched("things")  # iterating copies nothing
+    thing = one.db["things"][key]
     thing["created"] = 99  # in place, as providers' state code writes
     assert one.db.touched("things")
+    assert one.db["things"][key] is thing  # one private copy, handed out again
     assert all(t["created"] == 0 for t in two.db["things"].values())  # the built world is shared, never written
     one.reset()
     assert not one.db.touched("things")
@@ -242,3 +247,40 @@ def test_a_reset_after_the_anchor_hour_moved_equals_a_fresh_vonage_state() -> No
         assert state._built.variant != "" and state._built is fresh_state._built
     finally:
         emulator.close()
+
+
+def test_records_found_by_iterating_are_read_only_until_taken_by_key(ctx: StateContext) -> None:
+    state, other = MetaState(ctx, seed=10), MetaState(ctx, seed=10)
+    things = state.db["things"]
+    found = next(iter(things.values()))
+    with pytest.raises(TypeError, match="read-only"):
+        found["created"] = 1  # a shared record of the built world: refused, never silently changed
+    with pytest.raises(TypeError, match="read-only"):
+        found.update(created=1)
+    assert not state.db.touched("things")
+    mine = things[found["id"]]
+    assert mine == found and mine is not found and type(mine) is dict
+    mine["created"] = 5
+    assert next(iter(things.values()))["created"] == 5  # iteration now yields the private copy
+    assert all(t["created"] == 0 for t in other.db["things"].values())
+    assert json.loads(json.dumps(dict(things.items())))[found["id"]]["created"] == 5
+
+
+def test_a_table_keeps_dict_order_through_deletes_and_re_adds(ctx: StateContext) -> None:
+    state = MetaState(ctx, seed=12)
+    things = state.db["things"]
+    plain = dict(things.items())
+    first, second, third = list(plain)
+    for table in (things, plain):
+        del table[second]
+        table["new"] = {"id": "new", "created": 1}
+        table[second] = {"id": second, "created": 2}  # re-added: now last, as in a dict
+        table[first] = {"id": first, "created": 3}  # replaced: keeps its place
+    assert list(things) == list(plain) == [first, third, "new", second]
+    assert things == plain and len(things) == 4 and second in things
+    assert [t["created"] for t in things.values()] == [3, 0, 1, 2]
+    assert things.pop("new")["created"] == 1 and "new" not in things
+    things.clear()
+    assert len(things) == 0 and list(things) == [] and state.db.touched("things")
+    state.reset()
+    assert len(state.db["things"]) == 3

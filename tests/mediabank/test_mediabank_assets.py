@@ -170,3 +170,35 @@ def test_unknown_route_and_method_use_the_error_shape(mb_client) -> None:
     assert_error(mb_client.get("/assets/nope"), 404, "not_found")
     assert_error(mb_client.patch("/asset/"), 405, "method_not_allowed")
     assert_error(mb_client.post("/asset/", data=b"<x/>", headers={"Content-Type": "application/xml"}), 415)
+
+
+def _scan_search(state, user, query) -> list[int]:
+    """What search_assets answered before its index: filter every asset, sort newest first."""
+    found = [a for a in state.db["assets"].values() if a["company_id"] == user["company_id"]]
+    if query:
+        needle = query.casefold()
+        found = [a for a in found if any(needle in v.casefold() for v in a["metadata"].values())]
+    return [a["id"] for a in sorted(found, key=lambda a: (-a["created"], -a["id"]))]
+
+
+def test_search_from_the_index_equals_a_scan_before_and_after_writes(mediabank, mb_client) -> None:
+    state = mediabank.state
+    values = sorted({v for a in state.db["assets"].values() for v in a["metadata"].values()})
+    needles = [None, "", "a", "Ne", "zzz", "HAYSTACK", "stack", "ß", "SS", "STRASSE", "asse"] + [v[1:5] for v in values] + [v[-3:] for v in values]
+
+    def check() -> None:
+        for key in ("demo", "other"):
+            user = state.user_by_key(key)
+            for needle in needles:
+                assert [a["id"] for a in state.search_assets(user, needle)] == _scan_search(state, user, needle), (key, needle)
+
+    check()
+    made = mb_client.create_asset({"Title": "Needle in the HAYSTACK"})
+    mediabank.clock.advance(5)
+    mb_client.create_asset({"Title": "A second haystack", "Note": "Straße"})  # casefolds to "strasse"
+    assets = state.db["assets"]
+    first = next(iter(assets))
+    assets[first]["metadata"]["Title"] = "Renamed in place: stacks"
+    assets[first]["created"] += 10**6
+    assert mb_client.delete(f"/asset/{made['id']}").status_code == 200
+    check()

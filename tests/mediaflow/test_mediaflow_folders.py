@@ -61,3 +61,54 @@ def test_unknown_folder_is_empty_but_bad_ids_and_params_are_400(mediaflow_client
     assert response.status_code == 400 and "folder id" in response.json()["error"]
     response = mediaflow_client.get("/1/folders/1/files", params={"per_page": "0"})
     assert response.status_code == 400 and "per_page" in response.json()["error"]
+
+
+def _scan_files(state, user, folder_id=None, processed=None, kinds=None) -> list[int]:
+    """What files() answered before its index: filter every file, sort newest first."""
+    readable = {f["id"] for f in state.db["folders"].values() if state.right(user, f)}
+    found = [
+        f for f in state.db["files"].values()
+        if f["folderId"] in readable and (folder_id is None or f["folderId"] == folder_id)
+        and (processed is None or f["processed"] == processed) and (kinds is None or f["type"]["type"] in kinds)
+    ]
+    return [f["id"] for f in sorted(found, key=lambda f: (-f["uploaded"], -f["id"]))]
+
+
+def _scan_folders(state, user, parent=None) -> list[int]:
+    found = [f for f in state.db["folders"].values() if state.right(user, f) and (parent is None or f["parent"] == parent)]
+    return [f["id"] for f in sorted(found, key=lambda f: f["position"])]
+
+
+def _check_lists(state) -> None:
+    for key in ("demo", "editor"):
+        user = state.user_by_key(key)
+        folder_ids = [f["id"] for f in state.db["folders"].values()] + [0, 999999]
+        for parent in [None, *folder_ids]:
+            assert [f["id"] for f in state.folders(user, parent)] == _scan_folders(state, user, parent), (key, parent)
+        for folder in [None, *folder_ids]:
+            for processed in (None, True, False):
+                for kinds in (None, ["image"], ["video", "document"]):
+                    found = state.files(user, folder_id=folder, processed=processed, kinds=kinds)
+                    expected = _scan_files(state, user, folder, processed, kinds)
+                    assert [f["id"] for f in found] == expected, (key, folder, processed, kinds)
+                    assert [f["id"] for f in found[2:7]] == expected[2:7] and len(found) == len(expected)
+
+
+def test_folder_and_file_lists_equal_a_scan_before_and_after_writes(mediaflow) -> None:
+    state = mediaflow.state
+    _check_lists(state)
+    files, folders = state.db["files"], state.db["folders"]
+    keys = list(files)
+    files[keys[0]]["folderId"] = mediaflow.credentials["readonly_folder_id"]  # moved
+    files[keys[1]]["uploaded"] += 10**7  # now the newest
+    files[keys[2]]["processed"] = not files[keys[2]]["processed"]
+    del files[keys[3]]
+    files["-5"] = dict(files[keys[4]], id=-5)
+    demo = str(state.user_by_key("demo")["id"])
+    hidden = folders[str(mediaflow.credentials["hidden_folder_id"])]
+    hidden["rights"][demo] = "read"  # the demo user may read it now
+    readonly = folders[str(mediaflow.credentials["readonly_folder_id"])]
+    readonly["position"] = -1
+    _check_lists(state)
+    mediaflow.reset()
+    _check_lists(mediaflow.state)
