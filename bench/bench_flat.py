@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from _common import fmt_ms, heading, median, report
+from _common import ROOT, fmt_ms, heading, median, report
 
 from mockservers.core import state as state_module
 from mockservers.core.emulator import EmulatorConfig
@@ -140,27 +140,36 @@ def _dist_key(name: str) -> str:
 
 
 def core_install_dists() -> set[str]:
-    """The distributions a ``pip install mockservers`` (no extras) brings: its requirements' closure."""
+    """The distributions a ``pip install mockservers`` (no extras) brings: its requirements' closure.
+
+    mockservers' own requirements come from this checkout's pyproject.toml (the venv's
+    installed metadata may be older); theirs from the installed distributions.
+    """
     from importlib import metadata
 
+    import tomllib
     from packaging.requirements import Requirement
 
-    seen: set[str] = set()
-    todo = ["mockservers"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    seen: set[str] = {"mockservers"}
+    todo = [Requirement(line) for line in project["dependencies"]]
     while todo:
-        name = _dist_key(todo.pop())
-        if name in seen:
+        wanted = todo.pop()
+        name = _dist_key(wanted.name)
+        key = f"{name}[{','.join(sorted(wanted.extras))}]"
+        if key in seen:
             continue
-        seen.add(name)
+        seen.update((key, name))
         try:
             requires = metadata.requires(name) or []
         except metadata.PackageNotFoundError:
             continue
         for line in requires:
             requirement = Requirement(line)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                todo.append(requirement.name)
-    return seen
+            marker = requirement.marker
+            if marker is None or any(marker.evaluate({"extra": extra}) for extra in ("", *wanted.extras)):
+                todo.append(requirement)
+    return {name for name in seen if "[" not in name}
 
 
 def pytest_plugins_installed() -> dict[str, str]:
