@@ -145,3 +145,33 @@ def test_the_byte_bound_subtracts_what_it_added() -> None:
         journal.finish(exchange)
         journal.entries()[0].encoded()  # reads in between must not change what an entry counts for
     assert journal._bytes == sum(e.retained_bytes() for e in journal.entries())
+
+
+def test_the_admin_journal_goes_out_in_pieces_with_an_exact_length(pixop) -> None:
+    from mockservers.core.admin import JOURNAL_PIECE_BYTES
+
+    body = json.dumps({"blob": "z" * 5000}).encode()
+    for number in range(3 * JOURNAL_PIECE_BYTES // 5000):
+        exchange = pixop.journal.begin("GET", f"/media/{number}", "", [("HTTP_ACCEPT", "*/*")], False)
+        exchange.status = 200
+        exchange.set_raw_bodies(("", b"", 0), ("application/json", body, len(body)))
+        pixop.journal.finish(exchange)
+    try:
+        with pixop.app.test_client() as client:
+            response = client.get("/__admin/journal", buffered=False)
+            pieces = list(response.response)
+            data = b"".join(pieces)
+        assert len(pieces) >= 3  # not one answer of the whole journal
+        assert int(response.headers["Content-Length"]) == len(data)
+        listed = json.loads(data)
+        assert listed["count"] == len(listed["entries"]) == len(pixop.journal.entries())
+        assert listed["entries"] == [e.to_json() for e in pixop.journal.entries()][: listed["count"]]
+    finally:
+        pixop.journal.clear()  # the made-up exchanges are not Pixop endpoints for the contract check
+
+
+def test_an_empty_journal_is_an_empty_list(pixop) -> None:
+    pixop.journal.clear()
+    response = pixop.app.test_client().get("/__admin/journal")
+    assert response.json == {"count": 0, "entries": []}
+    assert int(response.headers["Content-Length"]) == len(response.data)
