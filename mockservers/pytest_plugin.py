@@ -24,20 +24,21 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mockservers.core import fidelity
-from mockservers.core.callbacks import CallbackReceiver
-from mockservers.core.contracts import Violation
-from mockservers.core.emulator import Emulator, EmulatorConfig
-from mockservers.core.s3 import S3Endpoint
-from mockservers.core.server import PortInUseError
-from mockservers.core.settings import ConfigError
-from mockservers.intercept import Interceptor
-from mockservers.registry import PROVIDERS, create_emulator, provider
-from mockservers.validation import exchange_violations
+# Only the provider names at import time: pytest loads this plugin in every run of
+# every project where mockservers is installed, so Flask, jsonschema, the emulators
+# and the providers are imported by the fixtures and teardown checks that use them.
+from mockservers.registry import PROVIDERS
+
+if TYPE_CHECKING:
+    from mockservers.core.callbacks import CallbackReceiver
+    from mockservers.core.contracts import Violation
+    from mockservers.core.emulator import Emulator
+    from mockservers.core.s3 import S3Endpoint
+    from mockservers.intercept import Interceptor
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -82,6 +83,8 @@ def mockservers_host(pytestconfig: pytest.Config) -> str:
 @pytest.fixture(scope="session")
 def mockservers_s3(mockservers_host: str) -> Iterator[S3Endpoint]:
     """The real S3-compatible endpoint (moto's server); port from MOCKSERVERS_S3_PORT, default free."""
+    from mockservers.core.s3 import S3Endpoint
+
     endpoint = S3Endpoint(mockservers_host, int(os.environ.get("MOCKSERVERS_S3_PORT", "0"))).start()
     try:
         yield endpoint
@@ -93,6 +96,8 @@ def mockservers_s3(mockservers_host: str) -> Iterator[S3Endpoint]:
 @pytest.fixture
 def mockservers_callback_receiver(mockservers_host: str) -> Iterator[CallbackReceiver]:
     """A real HTTP server on loopback recording callbacks; ``fail_next(n)``, ``fail_always()``, ``go_down()``."""
+    from mockservers.core.callbacks import CallbackReceiver
+
     receiver = CallbackReceiver(mockservers_host).start()
     try:
         yield receiver
@@ -118,6 +123,8 @@ def _record(config: pytest.Config, name: str, emulator: Emulator) -> None:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     with (path / f"{name}-{worker}.jsonl").open("a") as out:
         out.write(emulator.journal.export_jsonl(include_admin=False))
+
+
 def _strict_enabled(config: pytest.Config) -> bool:
     option = config.getoption("--mockservers-strict")
     return bool(option) if option is not None else bool(config.getini("mockservers_strict"))
@@ -125,6 +132,8 @@ def _strict_enabled(config: pytest.Config) -> bool:
 
 def emulator_config(name: str, mockservers_config: dict[str, Any]) -> dict[str, Any]:
     """The EmulatorConfig fields of one provider from ``mockservers_config``; pytest failure on an unknown key."""
+    from mockservers.core.emulator import EmulatorConfig
+
     known = EmulatorConfig.__dataclass_fields__
     unknown = sorted(k for k in mockservers_config if k not in known)
     if unknown:
@@ -146,17 +155,26 @@ def emulator_config(name: str, mockservers_config: dict[str, Any]) -> dict[str, 
 
 def check_warnings(emulator: Emulator) -> list[dict[str, str]]:
     """Every fidelity warning among the emulator's journaled exchanges."""
+    from mockservers.core import fidelity
+
     return fidelity.collected(emulator.provider.name, emulator.journal.entries())
 
 
 def check_contracts(emulator: Emulator) -> list[Violation]:
     """Every contract violation among the emulator's journaled exchanges (admin calls included)."""
+    from mockservers.validation import exchange_violations
+
     return exchange_violations(emulator.provider.name, emulator.journal.entries(include_admin=True))
 
 
 def _server_fixture(name: str) -> Any:
     @pytest.fixture(scope="session", name=f"{name}_server")
     def server(mockservers_config: dict[str, Any], mockservers_host: str, request: pytest.FixtureRequest) -> Iterator[Emulator]:
+        from mockservers.core.emulator import EmulatorConfig
+        from mockservers.core.server import PortInUseError
+        from mockservers.core.settings import ConfigError
+        from mockservers.registry import create_emulator, provider
+
         config = emulator_config(name, mockservers_config)
         if provider(name).uses_s3 and config.get("s3") is None:
             config["s3"] = request.getfixturevalue("mockservers_s3")
@@ -189,6 +207,8 @@ def _handle_fixture(name: str) -> Any:
         if _strict_enabled(request.config):
             warnings = check_warnings(emulator)
             if warnings:
+                from mockservers.core import fidelity
+
                 problems.append(fidelity.describe(warnings))
         if _validate_enabled(request.config):
             violations = check_contracts(emulator)
@@ -209,6 +229,8 @@ def mockservers_intercept(request: pytest.FixtureRequest) -> Iterator[Intercepto
     hosts (or ``mockservers_intercept["name"]``), so only the providers a test
     talks to are set up; it is the same emulator as the ``<name>`` fixture, contract checks included.
     """
+    from mockservers.intercept import Interceptor
+
     with Interceptor(PROVIDERS, emulator_factory=request.getfixturevalue) as interceptor:
         yield interceptor
 

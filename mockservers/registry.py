@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
+if TYPE_CHECKING:  # imported on use: the pytest plugin reads PROVIDERS without loading the emulators
+    from mockservers.core.emulator import Emulator, EmulatorConfig, Provider
 
 # name -> module holding PROVIDER; imported lazily so one provider's import cost is paid only when used.
 PROVIDERS: dict[str, str] = {
@@ -26,6 +27,8 @@ def provider(name: str) -> Provider:
 
 def create_emulator(name: str, config: EmulatorConfig | None = None, **fields: Any) -> Emulator:
     """A new (not yet serving) emulator of one provider."""
+    from mockservers.core.emulator import Emulator, EmulatorConfig
+
     return Emulator(provider(name), config or EmulatorConfig(**fields))
 
 

@@ -28,7 +28,7 @@ class BlueBillywigState(BaseState):
         return json.loads((fixtures_dir() / "bluebillywig" / "world.json").read_text())
 
     def build_world(self) -> None:
-        """Publication, keys and a few hundred seeded clips (Faker with the seed)."""
+        """Publication, keys and a few hundred seeded clips (demo data with the seed)."""
         build_world(self)
 
     def after_load(self) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from faker import Faker
-
 from mockservers.bluebillywig.entities import seed_entities
 from mockservers.bluebillywig.renditions import display_aspect
 from mockservers.core.clock import parse_iso8601
+from mockservers.core.demo import DemoData
 
 if TYPE_CHECKING:
     from mockservers.bluebillywig.state import BlueBillywigState
@@ -64,8 +63,8 @@ def new_clip_record(state: BlueBillywigState, clip_id: str, created: float, user
 def build_world(state: BlueBillywigState) -> None:
     """Fill the state's tables from its world dict and seed (deterministic)."""
     world = state.world
-    faker = Faker()
-    faker.seed_instance(state.seed)
+    demo = DemoData()
+    demo.seed_instance(state.seed)
     epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
     publication = dict(world.get("publication") or {"id": "754", "name": "Demo Publication", "shortname": "demo"})
     state.meta = {
@@ -93,29 +92,29 @@ def build_world(state: BlueBillywigState) -> None:
     for index, spec in enumerate(world.get("clips", [])):
         specs.append((epoch - DAY * (index + 1) - 3600, dict(spec)))
     count = int(world.get("generated_clips", 0))
-    rng = faker.random
+    rng = demo.random
     for number in range(count):
         created = epoch - DAY * 730 * (count - number) / max(count, 1) - rng.randint(0, 3600)
-        specs.append((created, _generated_spec(faker, number)))
+        specs.append((created, _generated_spec(demo, number)))
     specs.sort(key=lambda item: item[0])
     for created, spec in specs:
-        _seed_clip(state, spec, created, min(epoch, created + DAY * rng.randint(0, 30)), user, faker)
+        _seed_clip(state, spec, created, min(epoch, created + DAY * rng.randint(0, 30)), user, demo)
     published = sorted((c["id"] for c in state.db["mediaclips"].values() if c["status"] == "published"), key=int, reverse=True)
     seed_entities(state, published, user)
     state.meta["building"] = False
 
 
-def _generated_spec(faker: Faker, number: int) -> dict[str, Any]:
-    rng = faker.random
+def _generated_spec(demo: DemoData, number: int) -> dict[str, Any]:
+    rng = demo.random
     mediatype = "video" if rng.random() < 0.7 else "audio"
     roll = rng.random()
     status = "published" if roll < 0.6 else "draft" if roll < 0.9 else "deleted"
     width, height = rng.choice(FRAME_SIZES) if mediatype == "video" else (0, 0)
     spec: dict[str, Any] = {
-        "title": faker.sentence(nb_words=rng.randint(2, 6)).rstrip("."),
-        "description": faker.paragraph(nb_sentences=2),
-        "author": faker.name(),
-        "copyright": faker.company() if rng.random() < 0.5 else "",
+        "title": demo.sentence(nb_words=rng.randint(2, 6)).rstrip("."),
+        "description": demo.paragraph(nb_sentences=2),
+        "author": demo.name(),
+        "copyright": demo.company() if rng.random() < 0.5 else "",
         "mediatype": mediatype,
         "status": status,
         "usetype": "commercial" if rng.random() < 0.15 else "editorial",
@@ -129,11 +128,11 @@ def _generated_spec(faker: Faker, number: int) -> dict[str, Any]:
         "has_file": not (status == "draft" and rng.random() < 0.2),
     }
     if rng.random() < 0.5:
-        spec["sourceid"] = f"src-{number:04d}-{faker.bothify('??##').lower()}"
+        spec["sourceid"] = f"src-{number:04d}-{demo.bothify('??##').lower()}"
     return spec
 
 
-def _seed_clip(state: BlueBillywigState, spec: dict[str, Any], created: float, updated: float, user: str, faker: Faker) -> None:
+def _seed_clip(state: BlueBillywigState, spec: dict[str, Any], created: float, updated: float, user: str, demo: DemoData) -> None:
     clip_id = state.next_id("clip")
     clip = new_clip_record(state, clip_id, created, user)
     for name in ("title", "description", "author", "copyright", "mediatype", "usetype", "sourceid", "views", "cat"):
@@ -143,14 +142,14 @@ def _seed_clip(state: BlueBillywigState, spec: dict[str, Any], created: float, u
     status = spec.get("status", "draft")
     clip["status"] = status
     if status == "published" or spec.get("was_published"):
-        clip["published"] = min(updated, created + 3600 * faker.random.randint(1, 48))
+        clip["published"] = min(updated, created + 3600 * demo.random.randint(1, 48))
     if spec.get("has_file", True):
         width, height = int(spec.get("width", 0)), int(spec.get("height", 0))
-        clip["originalfilename"] = f"{faker.slug()}.{'mp4' if clip['mediatype'] == 'video' else 'mp3'}"
+        clip["originalfilename"] = f"{demo.slug()}.{'mp4' if clip['mediatype'] == 'video' else 'mp3'}"
         clip["length"] = int(spec.get("length", 30))
         clip.update(width=width, height=height, originalWidth=width, originalHeight=height, dar=display_aspect(width, height))
         clip["ingested"] = True
-        state.attach_renditions(clip, True, clip["length"] * 1000 + faker.random.randint(0, 999), created + 600)
+        state.attach_renditions(clip, True, clip["length"] * 1000 + demo.random.randint(0, 999), created + 600)
     clip["updated"] = max(updated, created + 600 if clip["ingested"] else created)
     state.db["mediaclips"][clip_id] = clip
     state.record_version(clip, "create", user)

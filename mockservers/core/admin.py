@@ -135,11 +135,33 @@ def get_journal() -> Response:
         include_admin=request.args.get("include_admin", "false").lower() in ("1", "true", "yes"),
         include_outbound=request.args.get("include_outbound", "false").lower() in ("1", "true", "yes"),
     )
-    # Each entry's JSON is encoded once and cached: ten thousand entries are a join, not a re-encode.
-    parts = [b'{"count":%d,"entries":[' % len(entries), b",".join([e.encoded() for e in entries]), b"]}"]
-    response = Response(parts, mimetype="application/json")
-    response.headers["Content-Length"] = str(sum(len(p) for p in parts))
+    # Each entry's JSON is encoded once, when recorded: ten thousand entries are a join, not a re-encode.
+    encoded = [e.encoded() for e in entries]
+    head = b'{"count":%d,"entries":[' % len(encoded)
+    length = len(head) + sum(map(len, encoded)) + max(0, len(encoded) - 1) + 2
+    response = Response(_in_pieces(head, encoded, b"]}"), mimetype="application/json")
+    response.headers["Content-Length"] = str(length)
     return response
+
+
+# The journal goes out in pieces of about this size: the server sends each as it comes, instead of
+# buffering one answer of many megabytes (waitress spills a large pending write to a temporary file).
+JOURNAL_PIECE_BYTES = 256 * 1024
+
+
+def _in_pieces(head: bytes, encoded: list[bytes], tail: bytes) -> Any:
+    piece: list[bytes] = [head]
+    size = len(head)
+    for index, entry in enumerate(encoded):
+        if index:
+            piece.append(b",")
+        piece.append(entry)
+        size += len(entry) + 1
+        if size >= JOURNAL_PIECE_BYTES:
+            yield b"".join(piece)
+            piece, size = [], 0
+    piece.append(tail)
+    yield b"".join(piece)
 
 
 @admin_blueprint.delete("/journal")

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO, Any, BinaryIO
 
 CHUNK = 1024 * 1024
+# A blob growing past this many bytes is hashed on a helper thread (see _Hasher), chunks
+# of at least PARALLEL_HASH_CHUNK bytes only (smaller ones cost more to hand over than to hash).
+PARALLEL_HASH_BYTES = 4 * 1024 * 1024
+PARALLEL_HASH_CHUNK = 16 * 1024
+HASH_QUEUE_CHUNKS = 8
 
 
 @dataclass(frozen=True)
@@ -25,27 +32,74 @@ class BlobInfo:
     path: str
 
 
+class _Hasher(threading.Thread):
+    """MD5 of the bytes handed to it, on its own thread.
+
+    ``hashlib`` releases the GIL while it hashes, so a large upload is hashed on
+    one core while the request thread parses and writes on another. The queue is
+    bounded (a few chunks), so a slow hash slows the writer instead of holding
+    the upload in memory.
+    """
+
+    def __init__(self, md5: Any) -> None:
+        super().__init__(name="mockservers-blob-md5", daemon=True)
+        self.md5 = md5
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=HASH_QUEUE_CHUNKS)
+
+    def run(self) -> None:
+        update, get = self.md5.update, self._queue.get
+        while (data := get()) is not None:
+            update(data)
+
+    def put(self, data: bytes) -> None:
+        self._queue.put(data)
+
+    def stop(self) -> None:
+        """End the thread once it has hashed what it has (a writer dropped without close)."""
+        self._queue.put(None)
+
+    def finish(self) -> None:
+        self.stop()
+        self.join()
+
+
 class BlobWriter:
     """A writable file that hashes and counts as bytes arrive.
 
     Werkzeug's multipart parser writes uploaded file parts into this object
     directly, so an upload goes from the socket to disk without being held
-    whole in memory or copied twice.
+    whole in memory or copied twice. Past :data:`PARALLEL_HASH_BYTES` the md5
+    is computed on a helper thread while the writes go on.
     """
 
     def __init__(self, store: BlobStore) -> None:
         self._store = store
         fd, self.path = tempfile.mkstemp(prefix="incoming-", dir=store.root)
-        self._file: BinaryIO = os.fdopen(fd, "wb")
+        # Unbuffered: the parser hands over large chunks, each goes to the kernel as it is.
+        self._file: BinaryIO = os.fdopen(fd, "wb", buffering=0)
         self._md5 = hashlib.md5(usedforsecurity=False)
+        self._hasher: _Hasher | None = None
         self.size = 0
         self.closed = False
         self.committed = False
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes | bytearray | memoryview) -> int:
         """Append bytes."""
-        self._file.write(data)
-        self._md5.update(data)
+        if data.__class__ is not bytes:
+            data = bytes(data)  # hashed later on another thread: must not change under it
+        view = memoryview(data)
+        while view:  # an unbuffered file may take less than all of it
+            view = view[self._file.write(view) or 0 :]
+        if self._hasher is not None:
+            self._hasher.put(data)
+        elif self.size + len(data) > PARALLEL_HASH_BYTES and len(data) >= PARALLEL_HASH_CHUNK:
+            self._hasher = _Hasher(self._md5)
+            self._hasher.start()
+            self._hasher.put(data)
+            # A writer dropped without close() must not leave the thread waiting forever.
+            self._stop_hasher = weakref.finalize(self, self._hasher.stop)
+        else:
+            self._md5.update(data)
         self.size += len(data)
         return len(data)
 
@@ -69,7 +123,14 @@ class BlobWriter:
         """Close the file (keeps it until commit or discard)."""
         if not self._file.closed:
             self._file.close()
+        self._finish_hash()
         self.closed = True
+
+    def _finish_hash(self) -> None:
+        hasher, self._hasher = self._hasher, None
+        if hasher is not None:
+            self._stop_hasher.detach()
+            hasher.finish()
 
     def commit(self, key: str | None = None) -> BlobInfo:
         """Close and register as a blob; returns its info."""

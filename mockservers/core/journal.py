@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import operator
@@ -14,7 +15,7 @@ from typing import Any
 from werkzeug.exceptions import BadRequest
 
 from mockservers.core.clock import VirtualClock, utc_datetime
-from mockservers.core.safejson import safe_loads
+from mockservers.core.safejson import _DECODER, MAX_JSON_DEPTH, safe_loads
 
 # Bodies up to this size are kept whole (and parsed when JSON) so tests can
 # inspect them and contracts can be checked; larger ones keep only a summary.
@@ -97,7 +98,8 @@ class Exchange:
                     named["Content-Length"] = value
                 else:
                     named[key[5:].replace("_", "-").title()] = value
-            self._request_headers = raw = named
+            object.__setattr__(self, "_request_headers", named)  # a lazy view, not a change
+            raw = named
         return raw
 
     @request_headers.setter
@@ -109,7 +111,8 @@ class Exchange:
         """Response headers."""
         raw = self._response_headers
         if isinstance(raw, list):
-            self._response_headers = raw = dict(raw)
+            raw = dict(raw)
+            object.__setattr__(self, "_response_headers", raw)
         return raw
 
     @response_headers.setter
@@ -121,8 +124,8 @@ class Exchange:
         """When the request arrived, ISO 8601 UTC on the virtual clock."""
         if not isinstance(self._time, str):
             stamp = utc_datetime(self._time)
-            self._time = stamp.isoformat().replace("+00:00", "Z")
-        return self._time
+            object.__setattr__(self, "_time", stamp.isoformat().replace("+00:00", "Z"))
+        return self._time  # type: ignore[return-value]
 
     def set_raw_bodies(self, request: tuple[str, bytes, int], response: tuple[str, bytes, int]) -> None:
         """(content type, first bytes, total size) of each body, summarized lazily.
@@ -131,13 +134,14 @@ class Exchange:
         """
         self._raw_request, self._raw_response = _retained(request), _retained(response)
         self._request_body = self._response_body = None
+        self.__dict__.pop("_json_ok", None)  # verdicts on the previous bodies
 
     @property
     def request_body(self) -> dict[str, Any]:
         """Summary of the request body (size, content_type, json/text when small)."""
         if self._request_body is None:
-            self._request_body = _summary(self._raw_request)
-        return self._request_body
+            object.__setattr__(self, "_request_body", _summary(self._raw_request))
+        return self._request_body  # type: ignore[return-value]
 
     @request_body.setter
     def request_body(self, value: dict[str, Any]) -> None:
@@ -147,17 +151,38 @@ class Exchange:
     def response_body(self) -> dict[str, Any]:
         """Summary of the response body."""
         if self._response_body is None:
-            self._response_body = _summary(self._raw_response)
-        return self._response_body
+            object.__setattr__(self, "_response_body", _summary(self._raw_response))
+        return self._response_body  # type: ignore[return-value]
 
     @response_body.setter
     def response_body(self, value: dict[str, Any]) -> None:
         self._response_body = value
 
     def retained_bytes(self) -> int:
-        """Roughly what this entry holds in memory (for the journal's byte bound)."""
+        """Roughly what this entry holds in memory (for the journal's byte bound).
+
+        Fixed once the journal has recorded the entry (its kept bytes and cached encoding), so
+        what the journal adds for an entry is what it subtracts when the entry goes.
+        """
+        fixed = self.__dict__.get("_retained")
+        if fixed is not None:
+            return fixed
         held = sum(len(raw[1]) for raw in (self._raw_request, self._raw_response) if raw)
-        return held + ENTRY_OVERHEAD_BYTES
+        return held + len(self.__dict__.get("_encoded") or b"") + ENTRY_OVERHEAD_BYTES
+
+    def seal(self) -> None:
+        """Called when the journal records the entry: encode a small one now, fix its size.
+
+        Encoding at record time (a few microseconds for a typical exchange, spent after the
+        answer is complete) is what makes the first read of ten thousand entries a join.
+        Entries with large bodies are encoded on each read instead (splicing their kept JSON
+        text, validated once), so the journal never holds their bytes twice.
+        """
+        held = sum(len(raw[1]) for raw in (self._raw_request, self._raw_response) if raw)
+        if held <= EAGER_ENCODE_BYTES:
+            self.encoded()
+        object.__setattr__(self, "_retained", None)
+        object.__setattr__(self, "_retained", self.retained_bytes())
 
     def __setattr__(self, name: str, value: Any) -> None:
         # Any change after recording drops the cached encoding (see :meth:`encoded`).
@@ -166,12 +191,20 @@ class Exchange:
             object.__setattr__(self, "_encoded", None)
 
     def encoded(self) -> bytes:
-        """:meth:`to_json` as compact JSON bytes, cached: a journal read re-encodes only new or changed entries."""
-        cached = getattr(self, "_encoded", None)
-        if cached is None:
-            cached = _ENCODER.encode(self.to_json()).encode()
-            self._encoded = cached
-        return cached
+        """:meth:`to_json` as compact JSON bytes, cached: a journal read re-encodes only new or changed entries.
+
+        Built field by field; a kept JSON body is spliced in as its own (validated) text
+        instead of being parsed into objects and encoded again.
+        """
+        cached = self.__dict__.get("_encoded")
+        if cached is not None and self.__dict__.get("_encoded_warnings") == len(self.warnings):
+            return cached
+        encoded = _encode_exchange(self)
+        if self.__dict__.get("_retained") is None or len(encoded) <= EAGER_ENCODE_BYTES:
+            # A recorded large entry is not cached: its size in the byte bound is fixed without it.
+            object.__setattr__(self, "_encoded", encoded)
+            object.__setattr__(self, "_encoded_warnings", len(self.warnings))
+        return encoded
 
     def to_json(self) -> dict[str, Any]:
         """JSON view (the admin API and exports); containers are fresh, parsed body values are shared."""
@@ -213,6 +246,20 @@ def _summary(raw: tuple[str, bytes, int] | None) -> dict[str, Any]:
     return summarize_body(*raw) if raw else {"size": 0, "content_type": ""}
 
 
+def _body_kind(content_type: str, data: bytes, total: int) -> str:
+    """Which summary :func:`summarize_body` gives: empty, truncated, json, text or none (size and type only)."""
+    if total == 0:
+        return "empty"
+    if total > KEEP_BODY_BYTES or len(data) < total or (total and not data):
+        return "truncated"
+    base = content_type.split(";")[0].strip().lower()
+    if base == "application/json" or base.endswith("+json"):
+        return "json"
+    if base.startswith("text/") or base in ("application/x-www-form-urlencoded",):
+        return "text"
+    return "none"
+
+
 def summarize_body(content_type: str, data: bytes, total: int) -> dict[str, Any]:
     """A body summary: size, type, and the JSON value or a text preview when small."""
     summary: dict[str, Any] = {"size": total, "content_type": content_type}
@@ -231,6 +278,107 @@ def summarize_body(content_type: str, data: bytes, total: int) -> dict[str, Any]
     elif base.startswith("text/") or base in ("application/x-www-form-urlencoded",):
         summary["text"] = data[:2048].decode("utf-8", "replace")
     return summary
+
+
+# -- encoding an entry ---------------------------------------------------------------
+# An entry whose kept bodies are at most this many bytes is encoded when recorded (and its
+# encoding cached); larger ones are encoded on read.
+EAGER_ENCODE_BYTES = 64 * 1024
+_encode_string = json.encoder.encode_basestring  # C version when available (ensure_ascii=False)
+_INFINITY = float("inf")
+_c_make_encoder = getattr(json.encoder, "c_make_encoder", None)
+# :data:`_ENCODER`'s C core, built once (JSONEncoder.encode builds one per call: most of its cost on a small dict).
+_C_ENCODE = (
+    _c_make_encoder(None, _ENCODER.default, _encode_string, None, ":", ",", False, False, True)
+    if _c_make_encoder is not None
+    else None
+)
+
+
+def _encode(value: Any) -> str:
+    """``_ENCODER.encode(value)`` for a container, without its per-call setup."""
+    if _C_ENCODE is None:
+        return _ENCODER.encode(value)
+    return "".join(_C_ENCODE(value, 0))
+
+
+def _value(value: Any) -> str:
+    """One JSON value as :data:`_ENCODER` writes it, with the common scalars done directly."""
+    if value.__class__ is str:
+        return _encode_string(value)
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value.__class__ is int:
+        return int.__repr__(value)
+    if value.__class__ is float and -_INFINITY < value < _INFINITY:
+        return float.__repr__(value)
+    return _ENCODER.encode(value)
+
+
+def _json_ok(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 JSON text :func:`summarize_body` parses (so it can be spliced in as it is)."""
+    if data[:3] == b"\xef\xbb\xbf":
+        return False  # a BOM: the parsing way handles it
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False  # other encodings (UTF-16/32) go the parsing way
+    # At most 64 opening brackets cannot nest deeper than the limit: no depth walk needed.
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        try:
+            _DECODER.decode(text)
+        except (ValueError, RecursionError):
+            return False
+        return True
+    try:
+        safe_loads(text)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def _encode_body(exchange: Exchange, given: dict[str, Any] | None, raw: tuple[str, bytes, int] | None, which: int) -> bytes:
+    if given is not None or raw is None:  # set directly (or rebuilt from JSON), or nothing recorded
+        return _ENCODER.encode(given if given is not None else _summary(raw)).encode()
+    content_type, data, total = raw
+    if total == 0:
+        return b'{"size":0,"content_type":%s}' % _encode_string(content_type).encode()
+    if _body_kind(content_type, data, total) == "json":
+        verdicts = exchange.__dict__.get("_json_ok")
+        if verdicts is None:
+            verdicts = exchange.__dict__["_json_ok"] = [None, None]
+        ok = verdicts[which]
+        if ok is None:  # validated once; the text is the kept bytes themselves
+            ok = verdicts[which] = _json_ok(data)
+        if ok:
+            return b'{"size":%d,"content_type":%s,"json":%s}' % (total, _encode_string(content_type).encode(), data)
+    return _ENCODER.encode(summarize_body(content_type, data, total)).encode()
+
+
+def _encode_exchange(e: Exchange) -> bytes:
+    """The compact JSON of :meth:`Exchange.to_json`, field for field."""
+    fields = e.__dict__
+    warnings = e.warnings
+    try:
+        head = (
+            f'{{"seq":{_value(e.seq)},"time":{_value(e.time)},"method":{_value(e.method)},"path":{_value(e.path)},'
+            f'"query":{_value(e.query)},"request_headers":{_encode(e.request_headers)},"request_body":'
+        ).encode()
+        middle = f',"status":{_value(e.status)},"response_headers":{_encode(e.response_headers)},"response_body":'.encode()
+        tail = (
+            f',"duration_ms":{_value(e.duration_ms)},"admin":{_value(e.admin)},"fault":{_value(e.fault)},'
+            f'"dropped":{_value(e.dropped)},"outbound":{_value(e.outbound)},'
+            f'"warnings":{_encode(warnings) if warnings else "[]"}}}'
+        ).encode()
+        request = _encode_body(e, fields["_request_body"], fields["_raw_request"], 0)
+        response = _encode_body(e, fields["_response_body"], fields["_raw_response"], 1)
+    except UnicodeEncodeError:  # a lone surrogate somewhere: escaped, as ASCII JSON
+        return json.dumps(e.to_json(), separators=(",", ":")).encode()
+    return b"".join((head, request, middle, response, tail))
 
 
 class Journal:
@@ -269,18 +417,23 @@ class Journal:
 
     def finish(self, exchange: Exchange) -> None:
         """Record a completed exchange."""
+        exchange.seal()
         size = exchange.retained_bytes()
         with self._lock:
-            self._entries.append(exchange)
+            entries = self._entries
+            if entries and entries[-1].seq > exchange.seq:  # a slower request finishing after a newer one
+                bisect.insort(entries, exchange, key=_SEQ)
+            else:
+                entries.append(exchange)
             self._bytes += size
-            drop = max(0, len(self._entries) - self.limit)
-            freed = sum(e.retained_bytes() for e in self._entries[:drop])
+            drop = max(0, len(entries) - self.limit)
+            freed = sum(e.retained_bytes() for e in entries[:drop])
             # Oldest first, but the newest entry always stays (a test reads its own last exchange).
-            while self._bytes - freed > self.max_bytes and drop < len(self._entries) - 1:
-                freed += self._entries[drop].retained_bytes()
+            while self._bytes - freed > self.max_bytes and drop < len(entries) - 1:
+                freed += entries[drop].retained_bytes()
                 drop += 1
             if drop:
-                del self._entries[:drop]
+                del entries[:drop]
                 self._bytes -= freed
 
     def entries(
@@ -294,9 +447,14 @@ class Journal:
         """Recorded exchanges, oldest first, optionally filtered (path: exact or prefix ending in ``*``).
 
         Outbound exchanges (callbacks the emulator made) are left out unless asked for.
+        The entries themselves are shared, not copied (see :meth:`Exchange.to_json` for a copy).
         """
         with self._lock:
-            items = sorted(self._entries, key=_SEQ)
+            items = list(self._entries)  # kept in seq order by finish()
+        if method is None and path is None and status is None:
+            if include_admin and include_outbound:
+                return items
+            return [e for e in items if (include_admin or not e.admin) and (include_outbound or not e.outbound)]
         return [e for e in items if _keep(e, method, path, status, include_admin, include_outbound)]
 
     def outbound(self, path: str | None = None, status: int | None = None) -> list[Exchange]:

@@ -11,10 +11,9 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
-from faker import Faker
-
 from mockservers.core import fidelity
 from mockservers.core.clock import parse_iso8601
+from mockservers.core.demo import DemoData
 from mockservers.core.errors import ApiError, BadRequestError
 from mockservers.core.media import probe_media
 from mockservers.core.paths import fixtures_dir
@@ -93,10 +92,10 @@ class MediabankState(IngestMixin, BaseState):
         return json.loads((fixtures_dir() / "mediabank" / "world.json").read_text())
 
     def build_world(self) -> None:
-        """Companies, users, storage configurations and Faker-made assets (some with a linked file)."""
+        """Companies, users, storage configurations and seeded demo assets (some with a linked file)."""
         world = self.world
-        faker = Faker()
-        faker.seed_instance(self.seed)
+        demo = DemoData()
+        demo.seed_instance(self.seed)
         epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
         self.meta = {
             "epoch": epoch,
@@ -109,7 +108,7 @@ class MediabankState(IngestMixin, BaseState):
         for company in world.get("companies", []):
             company_id = str((FIRST_COMPANY + len(companies)) * 1000 + COMPANY_SUFFIX)  # the token's company_id: digits
             companies[company["key"]] = company_id
-            self.db["companies"][company_id] = {"id": company_id, "key": company["key"], "name": company.get("name") or faker.company()}
+            self.db["companies"][company_id] = {"id": company_id, "key": company["key"], "name": company.get("name") or demo.company()}
         owners: dict[str, str] = {}
         for user in world.get("users", []):
             if user.get("company") not in companies:
@@ -126,8 +125,8 @@ class MediabankState(IngestMixin, BaseState):
                 "key": user["key"],
                 "username": user.get("username") or user["email"],
                 "email": user["email"],
-                "fullname": user.get("fullname") or faker.name(),
-                "phone": user.get("phone") or faker.numerify("+47 ### ## ###"),
+                "fullname": user.get("fullname") or demo.name(),
+                "phone": user.get("phone") or demo.numerify("+47 ### ## ###"),
                 "company_id": companies[user["company"]],
                 "roles": roles,
                 # Both are opaque strings in the real tokens (apiToken: base64 of 40 hex digits).
@@ -151,21 +150,21 @@ class MediabankState(IngestMixin, BaseState):
         created = epoch - 86400 * 30
         for spec in world.get("assets", []):
             created += 3600
-            asset = self._seed_asset(companies[spec["company"]], owners.get(companies[spec["company"]], ""), created, faker)
+            asset = self._seed_asset(companies[spec["company"]], owners.get(companies[spec["company"]], ""), created, demo)
             if spec.get("media"):
                 self._seed_file(asset, spec["media"], created + 600)
         for company_id in companies.values():
             for _ in range(int(world.get("generated_assets_per_company", 0))):
                 created += 1800
-                self._seed_asset(company_id, owners.get(company_id, ""), created, faker)
+                self._seed_asset(company_id, owners.get(company_id, ""), created, demo)
 
-    def _seed_asset(self, company_id: str, owner: str, created: float, faker: Faker) -> dict[str, Any]:
+    def _seed_asset(self, company_id: str, owner: str, created: float, demo: DemoData) -> dict[str, Any]:
         metadata = {
-            "Title": faker.sentence(nb_words=4).rstrip("."),
-            "Description": faker.paragraph(nb_sentences=2),
-            "Category": faker.random_element(CATEGORIES),
-            "Language": faker.random_element(("en", "no", "sv", "da")),
-            "Tags": ", ".join(faker.words(nb=3)),
+            "Title": demo.sentence(nb_words=4).rstrip("."),
+            "Description": demo.paragraph(nb_sentences=2),
+            "Category": demo.random_element(CATEGORIES),
+            "Language": demo.random_element(("en", "no", "sv", "da")),
+            "Tags": ", ".join(demo.words(nb=3)),
         }
         return self._new_asset(company_id, owner, "seed", metadata, created)
 

@@ -9,9 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from faker import Faker
-
 from mockservers.core.clock import parse_iso8601
+from mockservers.core.demo import DemoData
 from mockservers.core.media import probe_visual_size
 from mockservers.core.paths import fixtures_dir
 from mockservers.core.safepaths import fixture_file
@@ -33,7 +32,7 @@ IMAGE_SAMPLES = (
 VIDEO_SAMPLE = "media/small.mov"  # shared with Pixop: fixtures/media/small.mov
 DOCUMENT_SAMPLE = "brochure.pdf"
 _PREVIEW_ALPHABET = string.ascii_uppercase + string.digits
-# Subjects for generated file names (Faker's sv_SE locale has no Swedish common nouns).
+# Subjects for generated file names (Swedish common nouns; the demo words are English).
 SUBJECTS = (
     "prispall", "sommarfest", "stadshuset", "hamnen", "skolgården", "biblioteket", "vinterväg", "cykelbana",
     "personal", "konferens", "invigning", "logotyp", "torget", "badplats", "parken", "idrottshall",
@@ -76,40 +75,40 @@ def preview_id(state: BaseState) -> str:
 def build(state: BaseState) -> None:
     """Fill ``state.db`` from ``state.world`` and ``state.seed`` (deterministically)."""
     world = state.world
-    faker = Faker("sv_SE")
-    faker.seed_instance(state.seed)
+    demo = DemoData(locale="sv")
+    demo.seed_instance(state.seed)
     epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
     rng = state.ids.random
     meta: dict[str, Any] = {"epoch": epoch, "next_folder_id": 84200 + rng.randrange(50), "next_usage_id": 1}
     state.meta = meta
     folder_keys: dict[str, int] = {}
     meta["folder_keys"] = folder_keys
-    customer_id = _add_customer(state, faker, world["customer"])
-    user_ids = _add_users(state, faker, customer_id, world.get("users", []))
+    customer_id = _add_customer(state, demo, world["customer"])
+    user_ids = _add_users(state, demo, customer_id, world.get("users", []))
     if "demo" not in user_ids:
         raise ValueError("the world needs a user with key 'demo'")
     pending: list[tuple[int, str, int]] = []  # (folder id, kind, count) of files to generate
     for folder in world.get("folders", []):
-        _add_folder(state, faker, folder, None, 0, customer_id, user_ids, pending)
-    _generate_files(state, faker, epoch, pending, user_ids, int(world.get("unprocessed_files", 0)))
+        _add_folder(state, demo, folder, None, 0, customer_id, user_ids, pending)
+    _generate_files(state, demo, epoch, pending, user_ids, int(world.get("unprocessed_files", 0)))
     # Further customers (tenancy is per customer): built after the first, so its ids do not move.
     for spec in world.get("other_customers", []):
-        other_id = _add_customer(state, faker, spec)
-        other_users = _add_users(state, faker, other_id, spec.get("users", []))
+        other_id = _add_customer(state, demo, spec)
+        other_users = _add_users(state, demo, other_id, spec.get("users", []))
         other_pending: list[tuple[int, str, int]] = []
         for folder in spec.get("folders", []):
-            _add_folder(state, faker, folder, None, 0, other_id, other_users, other_pending)
-        _generate_files(state, faker, epoch, other_pending, other_users, 0, start=state.meta["next_file_id"])
+            _add_folder(state, demo, folder, None, 0, other_id, other_users, other_pending)
+        _generate_files(state, demo, epoch, other_pending, other_users, 0, start=state.meta["next_file_id"])
 
 
-def _add_customer(state: BaseState, faker: Faker, spec: dict[str, Any]) -> int:
+def _add_customer(state: BaseState, demo: DemoData, spec: dict[str, Any]) -> int:
     rng = state.ids.random
     customer_id = int(spec.get("id", 400 + rng.randrange(100)))
     if str(customer_id) in state.db["customers"]:
         raise ValueError(f"customer id {customer_id} appears twice in the world")
     state.db["customers"][str(customer_id)] = {
         "id": customer_id,
-        "name": spec.get("name") or faker.company(),
+        "name": spec.get("name") or demo.company(),
         "server": int(spec.get("server", 17)),
         "client_id": spec["client_id"],
         "client_secret": spec["client_secret"],
@@ -118,7 +117,7 @@ def _add_customer(state: BaseState, faker: Faker, spec: dict[str, Any]) -> int:
     return customer_id
 
 
-def _add_users(state: BaseState, faker: Faker, customer_id: int, users: list[dict[str, Any]]) -> dict[str, int]:
+def _add_users(state: BaseState, demo: DemoData, customer_id: int, users: list[dict[str, Any]]) -> dict[str, int]:
     user_ids: dict[str, int] = {}
     for index, user in enumerate(users):
         user_id = int(user.get("id", 5000 + len(state.db["users"]) + index))
@@ -129,8 +128,8 @@ def _add_users(state: BaseState, faker: Faker, customer_id: int, users: list[dic
             "id": user_id,
             "key": user["key"],
             "customerId": customer_id,
-            "name": user.get("name") or faker.name(),
-            "email": user.get("email") or faker.email(),
+            "name": user.get("name") or demo.name(),
+            "email": user.get("email") or demo.email(),
             "refresh_token": user["refresh_token"],
             "username": user.get("username") or user.get("email") or f"{user['key']}@mediaflow.example",
             "password": user.get("password", f"{user['key']}-password"),
@@ -139,7 +138,7 @@ def _add_users(state: BaseState, faker: Faker, customer_id: int, users: list[dic
 
 
 def _add_folder(
-    state: BaseState, faker: Faker, folder: dict[str, Any], parent: dict[str, Any] | None, depth: int,
+    state: BaseState, demo: DemoData, folder: dict[str, Any], parent: dict[str, Any] | None, depth: int,
     customer_id: int, user_ids: dict[str, int], pending: list[tuple[int, str, int]],
 ) -> None:
     meta = state.meta
@@ -154,7 +153,7 @@ def _add_folder(
         "id": folder_id,
         "key": folder.get("key", str(folder_id)),
         "customerId": customer_id,
-        "name": folder.get("name") or faker.word().capitalize(),
+        "name": folder.get("name") or demo.word().capitalize(),
         "parent": parent["id"] if parent else 0,
         "depth": depth,
         "archived": bool(folder.get("archived", parent["archived"] if parent else False)),
@@ -166,12 +165,12 @@ def _add_folder(
     meta["folder_keys"][record["key"]] = folder_id
     pending.append((folder_id, folder.get("kind", "image"), int(folder.get("files", 0))))
     for child in folder.get("children", []):
-        _add_folder(state, faker, child, record, depth + 1, customer_id, user_ids, pending)
+        _add_folder(state, demo, child, record, depth + 1, customer_id, user_ids, pending)
 
 
 def _generate_files(
     state: BaseState,
-    faker: Faker,
+    demo: DemoData,
     epoch: float,
     pending: list[tuple[int, str, int]],
     user_ids: dict[str, int],
@@ -194,15 +193,15 @@ def _generate_files(
             else:
                 sample = IMAGE_SAMPLES[rng.randrange(len(IMAGE_SAMPLES))]
             subject = SUBJECTS[rng.randrange(len(SUBJECTS))]
-            name = subject if rng.random() < 0.4 else f"{subject}-{faker.city().lower().replace(' ', '-')}"
+            name = subject if rng.random() < 0.4 else f"{subject}-{demo.city().lower().replace(' ', '-')}"
             drafts.append({
                 "folderId": folder_id,
                 "sample": sample,
                 "name": name,
                 "uploaded": round(epoch - rng.uniform(60, 365 * 86400)),
                 "uploadedBy": uploaders[rng.randrange(len(uploaders))],
-                "description": faker.sentence(nb_words=8),
-                "keywords": faker.words(nb=3),
+                "description": demo.sentence(nb_words=8),
+                "keywords": demo.words(nb=3),
             })
     # Ids grow with upload time, as the seed's latest files (id 539420) suggest.
     drafts.sort(key=lambda d: d["uploaded"])

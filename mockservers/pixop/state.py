@@ -16,11 +16,11 @@ from typing import Any
 
 import av
 import av.logging
-from faker import Faker
 from PIL import Image
 
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.clock import parse_iso8601
+from mockservers.core.demo import DemoData
 from mockservers.core.errors import BadRequestError, ConflictError, NotFoundError
 from mockservers.core.jobs import DONE, FAILED, IN_PROGRESS, INITIAL, Job, JobView
 from mockservers.core.media import NotMediaError, probe_media
@@ -110,8 +110,8 @@ class PixopState(BaseState):
     def build_world(self) -> None:
         """Teams, users (with seeded signing keys), projects and pre-ingested videos."""
         world = self.world
-        faker = Faker()
-        faker.seed_instance(self.seed)
+        demo = DemoData()
+        demo.seed_instance(self.seed)
         epoch = parse_iso8601(world.get("epoch", "2026-01-05T09:00:00Z")).timestamp()
         self.meta = {"epoch": epoch}
         team_ids: dict[str, str] = {}
@@ -120,7 +120,7 @@ class PixopState(BaseState):
             team_id = self.ids.uuid()
             team_ids[team["key"]] = team_id
             self.db["teams"][team_id] = {
-                "id": team_id, "name": team.get("name") or faker.company(), "created": created, "updated": created,
+                "id": team_id, "name": team.get("name") or demo.company(), "created": created, "updated": created,
             }
         user_ids: dict[str, str] = {}
         for index, user in enumerate(world.get("users", [])):
@@ -134,7 +134,7 @@ class PixopState(BaseState):
             record = {
                 "id": user_id,
                 "key": user["key"],
-                "name": user.get("name") or faker.name(),
+                "name": user.get("name") or demo.name(),
                 "email": user["email"],
                 "password_salt": salt,
                 "password_hash": _hash_password(salt, user["password"]),
@@ -152,24 +152,24 @@ class PixopState(BaseState):
         for index, project in enumerate(world.get("projects", [])):
             created = epoch - 86400 * (30 - index)
             owner = user_ids[project.get("owner", "demo")]
-            project_id = self._add_project(team_ids[project["team"]], project.get("name") or faker.catch_phrase(), created)
+            project_id = self._add_project(team_ids[project["team"]], project.get("name") or demo.catch_phrase(), created)
             # isSample (the Java client's Project): Pixop's sample projects; which one is inferred.
             self.db["projects"][project_id]["sample"] = bool(project.get("sample", False))
             for number, video in enumerate(project.get("videos", [])):
-                self._seed_video(project_id, owner, video, created + 600 * (number + 1), faker)
+                self._seed_video(project_id, owner, video, created + 600 * (number + 1), demo)
         for team_key, team_id in team_ids.items():
             owner = next((uid for key, uid in user_ids.items() if team_id in self.db["users"][uid]["teams"]), None)
             for number in range(int(world.get("generated_projects_per_team", 0))):
                 created = epoch - 86400 * (20 - number) - 3600 * len(team_key)
-                project_id = self._add_project(team_id, faker.catch_phrase(), created)
+                project_id = self._add_project(team_id, demo.catch_phrase(), created)
                 for count in range(int(world.get("generated_videos_per_project", 0))):
                     media = "small.mov" if count % 2 == 0 else None
-                    self._seed_video(project_id, owner or "", {"media": media, "ingest": "full"}, created + 900 * (count + 1), faker)
+                    self._seed_video(project_id, owner or "", {"media": media, "ingest": "full"}, created + 900 * (count + 1), demo)
 
-    def _seed_video(self, project_id: str, owner: str, spec: dict[str, Any], created: float, faker: Faker) -> None:
+    def _seed_video(self, project_id: str, owner: str, spec: dict[str, Any], created: float, demo: DemoData) -> None:
         project = self.db["projects"][project_id]
-        video = self._new_video(project, owner, spec.get("name") or faker.sentence(nb_words=3).rstrip("."), created)
-        video["description"] = faker.paragraph(nb_sentences=2)
+        video = self._new_video(project, owner, spec.get("name") or demo.sentence(nb_words=3).rstrip("."), created)
+        video["description"] = demo.paragraph(nb_sentences=2)
         media = spec.get("media")
         if media:
             info = self.ctx.blobs.put_file(_media_path(media), key=f"fixture:{media}")

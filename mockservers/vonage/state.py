@@ -7,10 +7,9 @@ from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any
 
-from faker import Faker
-
 from mockservers.core.blobs import BlobInfo
 from mockservers.core.clock import parse_iso8601
+from mockservers.core.demo import DemoData
 from mockservers.core.errors import ApiError
 from mockservers.core.media import NotMediaError, probe_media
 from mockservers.core.paths import fixtures_dir
@@ -88,8 +87,8 @@ class VonageState(BaseState):
     def build_world(self) -> None:
         """Accounts, their applications (shipped demo key pairs) and a few hundred media items."""
         world = self.world
-        faker = Faker()
-        faker.seed_instance(self.seed)
+        demo = DemoData()
+        demo.seed_instance(self.seed)
         audio = list(world.get("audio") or ["greeting.wav"])
         infos = {name: self.ctx.blobs.put_file(_audio_path(name), key=FIXTURE_PREFIX + name) for name in audio}
         days = float(world.get("days", 28))
@@ -98,35 +97,35 @@ class VonageState(BaseState):
             api_key = account["api_key"]
             self.db["accounts"][api_key] = {
                 "api_key": api_key, "api_secret": account["api_secret"], "key": account["key"],
-                "name": account.get("name") or faker.company(),
+                "name": account.get("name") or demo.company(),
             }
             for app in account.get("applications", []):
                 app_id = app.get("id") or self.ids.uuid()
                 self.db["applications"][app_id] = {
-                    "id": app_id, "name": app.get("name") or faker.catch_phrase(), "account_id": api_key,
+                    "id": app_id, "name": app.get("name") or demo.catch_phrase(), "account_id": api_key,
                     "public_key": _pem(app["public_key"]), "private_key": _pem(app["private_key"]),
                 }
             for _ in range(int(account.get("media_items", 0))):
-                name = audio[faker.random_int(0, len(audio) - 1)]
+                name = audio[demo.random_int(0, len(audio) - 1)]
                 info = infos[name]
-                age = round(faker.random.uniform(60.0, days * 86400), 3)
-                public = faker.random.random() < public_share
-                capped = faker.random.random() < capped_share
-                cap = faker.random_int(1, 5) if capped else None
-                downloads = faker.random_int(0, cap) if cap else faker.random_int(0, 12)
+                age = round(demo.random.uniform(60.0, days * 86400), 3)
+                public = demo.random.random() < public_share
+                capped = demo.random.random() < capped_share
+                cap = demo.random_int(1, 5) if capped else None
+                downloads = demo.random_int(0, cap) if cap else demo.random_int(0, 12)
                 item = self._new_item(
-                    api_key, info, faker.file_name(category="audio", extension=Path(name).suffix[1:]),
+                    api_key, info, demo.file_name(category="audio", extension=Path(name).suffix[1:]),
                     EXTENSION_MIME.get(Path(name).suffix, "application/octet-stream"), 0.0,
                 )
-                updated_age = age - round(faker.random.uniform(0, min(age - 1, 86400.0)), 3) if faker.boolean(30) else age
+                updated_age = age - round(demo.random.uniform(0, min(age - 1, 86400.0)), 3) if demo.boolean(30) else age
                 item.update({
                     "public": public, "max_downloads_allowed": cap, "times_downloaded": downloads,
-                    "metadata_primary": ",".join(faker.words(2)), "metadata_secondary": str(faker.random_int(1, 999)),
-                    "title": faker.sentence(nb_words=4).rstrip("."),
+                    "metadata_primary": ",".join(demo.words(2)), "metadata_secondary": str(demo.random_int(1, 999)),
+                    "title": demo.sentence(nb_words=4).rstrip("."),
                     "_age": age, "_updated_age": updated_age,
                 })
-                if faker.boolean(40):
-                    item["description"] = faker.sentence(nb_words=10)
+                if demo.boolean(40):
+                    item["description"] = demo.sentence(nb_words=10)
         self._place_items()
 
     def after_load(self) -> None:

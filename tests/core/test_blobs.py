@@ -172,3 +172,50 @@ def test_reset_removes_uploaded_blobs_but_keeps_fixture_media(pixop, pixop_clien
     assert [name for name in os.listdir(pixop.blobs.root) if name.startswith("blob-")] == []
     assert all(Path(p).exists() for p in fixture_paths)
     assert all(k.startswith("fixture:") for k in pixop.blobs)
+
+
+def test_a_large_blob_is_hashed_on_a_helper_thread_with_the_same_md5(store: BlobStore) -> None:
+    from mockservers.core import blobs
+
+    data = _payload(blobs.PARALLEL_HASH_BYTES * 3 + 777)
+    writer = store.writer()
+    # Mixed pieces: small ones before the threshold, then large ones, small ones, a bytearray, a memoryview.
+    pieces = [data[:10], data[10:5000]]
+    offset = 5000
+    while offset < len(data):
+        step = 300_000 if (offset // 300_000) % 3 else 1000
+        pieces.append(data[offset : offset + step])
+        offset += step
+    pieces[-2] = bytearray(pieces[-2])
+    pieces[-1] = memoryview(bytes(pieces[-1]))
+    for piece in pieces:
+        assert writer.write(piece) == len(piece)
+    assert writer._hasher is not None  # the threshold was crossed: the thread did the hashing
+    info = writer.commit()
+    assert (info.size, info.md5) == (len(data), hashlib.md5(data).hexdigest())
+    assert Path(info.path).read_bytes() == data
+
+
+def test_a_writer_dropped_without_close_ends_its_hashing_thread(store: BlobStore) -> None:
+    from mockservers.core import blobs
+
+    writer = store.writer()
+    writer.write(_payload(blobs.PARALLEL_HASH_BYTES + blobs.PARALLEL_HASH_CHUNK))
+    hasher = writer._hasher
+    assert hasher is not None and hasher.is_alive()
+    path = writer.path
+    del writer
+    hasher.join(timeout=30)
+    assert not hasher.is_alive()
+    os.unlink(path)
+
+
+def test_a_discarded_large_writer_leaves_no_file_and_no_thread(store: BlobStore) -> None:
+    from mockservers.core import blobs
+
+    writer = store.writer()
+    writer.write(_payload(blobs.PARALLEL_HASH_BYTES * 2))
+    hasher = writer._hasher
+    writer.discard()
+    assert hasher is not None and not hasher.is_alive()
+    assert os.listdir(store.root) == []

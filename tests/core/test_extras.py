@@ -43,7 +43,8 @@ def test_the_core_install_leaves_heavy_dependencies_to_extras() -> None:
     import tomllib
 
     project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())["project"]
-    for heavy in ("av", "pillow", "moto", "boto3", "hypothesis", "schemathesis"):
+    # faker too: its pytest plugin (loaded by every pytest run where it is installed) costs most of a second.
+    for heavy in ("av", "pillow", "moto", "boto3", "hypothesis", "schemathesis", "faker"):
         assert not any(d.startswith(heavy) for d in project["dependencies"]), heavy
     extras = project["optional-dependencies"]
     assert {"media", "s3", "property", "all"} <= set(extras)
