@@ -22,6 +22,7 @@ import queue
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -253,7 +254,7 @@ class CallbackDispatcher:
         exchange.outbound = True
         started = now_ms()
         status, error, answer, answer_type = 0, None, b"", ""
-        request = urllib.request.Request(delivery.url, data=body, method="POST", headers=delivery.headers)
+        request = urllib.request.Request(_wire_url(delivery.url), data=body, method="POST", headers=delivery.headers)
         try:
             with _OPENER.open(request, timeout=self.timeout_seconds) as response:
                 status, answer, answer_type = response.status, response.read(), response.headers.get("Content-Type", "")
@@ -274,6 +275,12 @@ class CallbackDispatcher:
             answer, answer_type = error.encode(), "text/plain"
         exchange.set_raw_bodies(("application/json", body, len(body)), (answer_type, answer, len(answer)))
         return Attempt(len(delivery.attempts) + 1, at, status, error, duration), exchange
+
+
+def _wire_url(url: str) -> str:
+    """The URL as it goes on the wire: non-ASCII characters percent-encoded as UTF-8 (as browsers and
+    requests do); urllib would refuse them. Existing %-escapes and the URL's delimiters stay as given."""
+    return urllib.parse.quote(url, safe="!#$%&'()*+,/:;=?@[]~")
 
 
 @dataclass

@@ -90,20 +90,42 @@ def overlay(provider: str) -> dict[str, Any]:
     return found
 
 
+def _narrowed_body(contracts: ContractSet, file_name: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """The request body schema with some properties replaced (the overlay's ``bodyProperties``).
+
+    For what the sandbox accepts more narrowly than the documented API by project policy (Mediabank's
+    loopback-only ``callback_url``): the contract itself stays as documented and still validates traffic.
+    """
+    by_id = {schema["$id"]: name for name, schema in contracts.schemas.items() if "$id" in schema}
+    body = _rewrite_refs(contracts.schema(file_name), file_name, by_id)
+    unknown = sorted(set(properties) - set(body.get("properties", {})))
+    if unknown:
+        raise ValueError(f"overlay bodyProperties name fields {file_name} does not have: {', '.join(unknown)}")
+    body["properties"] = {**body["properties"], **copy.deepcopy(properties)}
+    return body
+
+
 def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     error_type = contracts.index.get("error_content_type") or JSON
     _, path_params = openapi_path(endpoint.path)
     operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": list(path_params)}
     operation["summary"] = raw.get("summary") or _summary_from(endpoint.operation)
-    security = extra.get("operations", {}).get(endpoint.operation, {}).get("security")
+    tweaks = extra.get("operations", {}).get(endpoint.operation, {})
+    security = tweaks.get("security")
     if security is not None:
         operation["security"] = security
     if endpoint.query:
         operation["parameters"] += _query_parameters(contracts, endpoint.query)
+    # The overlay may give a parameter a schema (a path id's pattern) by name.
+    for parameter in operation["parameters"]:
+        if parameter["name"] in tweaks.get("parameters", {}):
+            parameter["schema"] = copy.deepcopy(tweaks["parameters"][parameter["name"]])
     if endpoint.request:
-        ref = {"$ref": f"#/components/schemas/{component_name(endpoint.request)}"}
+        schema: dict[str, Any] = {"$ref": f"#/components/schemas/{component_name(endpoint.request)}"}
+        if tweaks.get("bodyProperties"):
+            schema = _narrowed_body(contracts, endpoint.request, tweaks["bodyProperties"])
         types = raw.get("request_content_types") or [JSON]
-        operation["requestBody"] = {"required": True, "content": {t: {"schema": ref} for t in types}}
+        operation["requestBody"] = {"required": True, "content": {t: {"schema": schema} for t in types}}
     responses: dict[str, Any] = {}
     examples = extra.get("examples", {}).get(endpoint.operation, {})
     for status, schema_file in endpoint.responses.items():

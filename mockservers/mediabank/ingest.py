@@ -15,7 +15,7 @@ from mockservers.core.jobs import DONE, FAILED, INITIAL, Job
 from mockservers.core.media import MediaInfo, NotMediaError, probe_media
 from mockservers.core.s3 import S3Error
 from mockservers.mediabank.errors import mediabank_error
-from mockservers.mediabank.model import ROLE_INGEST, asset_number
+from mockservers.mediabank.model import ROLE_INGEST, asset_number, valid_unicode
 
 FAIL_AT = 0.2  # share of the run after which a failed pickup is reported (inferred)
 STATUSES = {INITIAL: "queued", DONE: "completed", FAILED: "failed"}  # anything else: "running"
@@ -125,7 +125,7 @@ def file_checksums(path: str) -> tuple[str, str]:
 def _check_key(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > 1024:
         raise BadRequestError("key must be the object key in the storage's bucket (1-1024 characters)", "key")
-    return value
+    return valid_unicode(value, "key")
 
 
 def _check_callback_url(value: Any, allowed_hosts: Any = ()) -> str | None:
@@ -133,6 +133,9 @@ def _check_callback_url(value: Any, allowed_hosts: Any = ()) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > 2048:
         raise BadRequestError("callback_url must be an http(s) URL of at most 2048 characters", "callback_url")
+    if any(ch < " " or ch == "\x7f" for ch in value):
+        raise BadRequestError(f"callback_url must not contain control characters: {value!r}", "callback_url")
+    valid_unicode(value, "callback_url")
     try:
         parts = parse_http_url(value)
     except BadURLError as exc:

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from mockservers.core import views
+from mockservers.core import fidelity, views
 from mockservers.core.errors import ApiError, BadRequestError
 from mockservers.core.safejson import safe_loads
 from mockservers.core.views import flag, json_string, query_int
@@ -80,6 +80,21 @@ def _fields(allowed: set[str], json_fields: tuple[str, ...] = ()) -> dict[str, A
 
 
 
+def _query(*known: str) -> None:
+    """Check the query of a list: each known parameter at most once (else a 400, as for form fields);
+    other names are ignored with a fidelity warning (the contracts admit them; the documented API has none)."""
+    for name in known:
+        if len(request.args.getlist(name)) > 1:
+            raise BadRequestError(f"{name} is given more than once", name)
+    for name in request.args:
+        if name not in known:
+            fidelity.warn(
+                "unknown-parameter",
+                f"query parameter {name!r} is not in the documented API; it is ignored here, the real service may refuse it",
+                "inferred",
+            )
+
+
 def _bearer() -> str:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -137,6 +152,7 @@ def update_asset() -> Response:
 def list_assets() -> Response:
     """The company's assets, paged; ``q`` searches the metadata text."""
     user, _ = _caller()
+    _query("page", "per_page", "q")
     page, per_page = query_int("page", 1, 1, 1_000_000), query_int("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     query = request.args.get("q")
     if query is not None and len(query) > 256:
@@ -187,6 +203,7 @@ def create_ingest() -> Response:
 def list_ingests() -> Response:
     """The company's ingests, newest first (``asset_id`` filters)."""
     user, _ = _caller()
+    _query("asset_id")
     asset_id = request.args.get("asset_id")
     return jsonify({"ingests": [ingest_json(_state(), i) for i in _state().list_ingests(user, asset_id)]})
 

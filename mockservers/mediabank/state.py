@@ -42,6 +42,7 @@ from mockservers.mediabank.model import (
     ROLE_WRITE,
     USER_SUFFIX,
     asset_number,
+    valid_unicode,
 )
 
 DEFAULT_PER_PAGE = 25
@@ -414,10 +415,11 @@ def check_metadata(metadata: Any, required: bool) -> dict[str, str | None]:
     for key, value in metadata.items():
         if not key.strip() or len(key) > 128:
             raise BadRequestError("metadata keys must be non-empty strings of at most 128 characters", "metadata")
+        valid_unicode(key, "metadata")
         if value is None or isinstance(value, str):
-            checked[key] = value
+            checked[key] = value if value is None else valid_unicode(value, f"metadata.{key}")
             continue
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        text = valid_unicode(json.dumps(value, ensure_ascii=False, separators=(",", ":")), f"metadata.{key}")
         fidelity.warn(
             "metadata-not-string",
             f"metadata.{key} is a {type(value).__name__}; Mediabank keeps metadata as strings, so it is stored as {text!r}"

@@ -133,3 +133,16 @@ def test_reset_stops_pending_retries(mediabank, mb_client, upload, mockservers_c
     assert mediabank.callbacks.wait_idle()
     assert len(mockservers_callback_receiver.requests) == 1
     assert mediabank.journal.outbound() == []
+
+
+def test_a_callback_url_with_non_ascii_characters_is_delivered(mediabank, mb_client, upload, mockservers_callback_receiver) -> None:
+    """Fuzz: urllib refused non-ASCII URLs ("ordinal not in range(128)"); they go percent-encoded, as requests sends them."""
+    url = mockservers_callback_receiver.url + "/kanal-\u00e6?navn=S\u00f8r"
+    asset = mb_client.create_asset()
+    ingest = mb_client.ingest(asset["id"], upload("clip.mov", "small.mov"), callback_url=url)
+    mediabank.clock.advance(5)
+    [received] = mockservers_callback_receiver.wait_for(1)
+    assert received.json["ingest_id"] == ingest["id"]
+    assert received.path.encode("latin-1").decode("utf-8").endswith("/kanal-\u00e6")
+    assert mediabank.callbacks.wait_until(lambda: _callback_state(mb_client, ingest["id"])["status"] == "delivered")
+    assert _callback_state(mb_client, ingest["id"])["url"] == url  # answered as the client gave it
