@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Request, Response, jsonify, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
+from werkzeug.sansio.utils import get_current_url
+from werkzeug.utils import cached_property
 
 from mockservers.core.admin import admin_blueprint
 from mockservers.core.dashboard import register as register_dashboard
@@ -19,8 +23,45 @@ from mockservers.core.safejson import LimitedJSONProvider
 
 log = logging.getLogger(__name__)
 
+
+class _Params(ImmutableMultiDict):  # type: ignore[type-arg]
+    """Query and form parameters whose ``get`` of an absent name costs no exception (werkzeug raises and catches one)."""
+
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:  # noqa: A002 - werkzeug's signature
+        if not dict.__contains__(self, key):
+            return default
+        return super().get(key, default, type)
+
+
+# A Host werkzeug's host_url would hand back unchanged: lowercase ASCII labels (no punycode) or an
+# IPv6 literal, and a port without a leading zero. Anything else takes werkzeug's own path.
+_PLAIN_HOST = re.compile(r"(?:(?!xn--)[a-z0-9_-]+(?:\.(?!xn--)[a-z0-9_-]+)*|\[[0-9a-f:.]+\])(?::[1-9][0-9]{0,3}|:[1-5][0-9]{4}|:6[0-4][0-9]{3}|:65[0-4][0-9]{2}|:655[0-2][0-9]|:6553[0-5])?")
+
+
 class StreamingRequest(Request):
-    """Multipart file parts are written straight into the blob store while parsed."""
+    """The emulators' request: multipart file parts are written straight into the blob store while parsed.
+
+    Also cheaper on every request than werkzeug's own: absent query arguments cost
+    no exception, and ``host_url`` skips the URI-to-IRI round trip for a plain host.
+    """
+
+    parameter_storage_class = _Params
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:  # type: ignore[type-arg]
+        """The query arguments (no parsing at all for an empty query string)."""
+        if not self.environ.get("QUERY_STRING"):
+            return _Params()
+        return super().args
+
+    @cached_property
+    def host_url(self) -> str:
+        """``scheme://host/``, as werkzeug computes it."""
+        host = self.host
+        scheme = self.scheme
+        if scheme in ("http", "https") and _PLAIN_HOST.fullmatch(host):
+            return f"{scheme}://{host}/"
+        return get_current_url(scheme, host)
 
     def _get_file_stream(
         self, total_content_length: int | None, content_type: str | None, filename: str | None = None, content_length: int | None = None
@@ -31,10 +72,31 @@ class StreamingRequest(Request):
         return writer
 
 
+class BufferedResponse(Response):
+    """Flask's response, answering a buffered body as a plain list.
+
+    werkzeug wraps every body in generators (``iter_encoded`` inside a
+    ``ClosingIterator``) that the server then steps through; a body already in
+    memory with nothing to run on close gains nothing from them, and the
+    journal middleware records a list at once instead of chunk by chunk.
+    """
+
+    def get_app_iter(self, environ: dict[str, Any]) -> Any:
+        """The body as a list when it is one and closing it does nothing; otherwise werkzeug's iterator."""
+        body = self.response
+        if type(body) is not list or self._on_close or self.direct_passthrough:
+            return super().get_app_iter(environ)
+        status = self.status_code
+        if environ["REQUEST_METHOD"] == "HEAD" or 100 <= status < 200 or status in (204, 304):
+            return []
+        return [chunk.encode() if isinstance(chunk, str) else chunk for chunk in body]
+
+
 def build_app(emulator: EmulatorLike, register_routes: Callable[[Flask], None], render_error: ErrorRenderer) -> Flask:
     """A Flask app with the provider's routes, the admin API and shared error handling."""
     app = Flask(f"mockservers.{emulator.provider.name}")
     app.request_class = StreamingRequest
+    app.response_class = BufferedResponse
     app.extensions["mockservers"] = emulator
     app.json = LimitedJSONProvider(app)
     app.json.sort_keys = False  # type: ignore[attr-defined]

@@ -79,7 +79,7 @@ class EmulatorMiddleware:
         captured: dict[str, Any] = {}
 
         def recording_start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured["status"] = int(status.split(" ", 1)[0])
+            captured["status"] = int(status.partition(" ")[0])
             # The server writes Date from the virtual clock; werkzeug's
             # conditional responses would add a second, wall-clock one.
             response_headers = [(k, v) for k, v in response_headers if k != "Date"]
@@ -87,6 +87,10 @@ class EmulatorMiddleware:
             return start_response(status, response_headers, exc_info)
 
         result = self.app(environ, recording_start_response)
+        if type(result) is list:  # a body already in memory (core.app.BufferedResponse): recorded at once
+            data = result[0] if len(result) == 1 else b"".join(result)
+            finish(captured.get("status", 0), captured.get("headers", []), data[: KEEP_BODY_BYTES + 1], len(data))
+            return result
         return _RecordingBody(result, lambda head, total: finish(captured.get("status", 0), captured.get("headers", []), head, total))
 
 

@@ -15,10 +15,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import math
 import os
 import selectors
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from email.utils import formatdate
 from typing import Any
@@ -56,8 +58,17 @@ def port_in_use_message(host: str, port: int, name: str | None) -> str:
     )
 
 
+_last_date: tuple[int, str] = (-1, "")
+
+
 def _http_date(clock: Any) -> str:
-    return formatdate(clock.time() if clock is not None else None, usegmt=True)
+    """The IMF-fixdate of the virtual (or, without a clock, the real) now; formatted once per second."""
+    global _last_date
+    second = math.floor(clock.time() if clock is not None else time.time())
+    cached = _last_date
+    if cached[0] != second:
+        cached = _last_date = (second, formatdate(second, usegmt=True))
+    return cached[1]
 
 
 class _Task(WSGITask):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import current_app, request
 
@@ -206,12 +206,24 @@ def pagination_links(
     where such a page exists; previous of a page past the end is the last page.
     """
     last = last_page(total, page_size, first)
+    # The query is encoded once (as urlencode would: quote_plus of str(key) and str(value)), around
+    # the page number's slot; each link then only fills the number in.
+    params: dict[Any, Any] = dict(query or {})
+    params[names.page] = None
+    params[names.size] = page_size
+    before: list[str] = []
+    after: list[str] = []
+    side = before
+    for key, value in params.items():
+        if key == names.page:
+            side = after
+            continue
+        side.append(f"{quote_plus(str(key))}={quote_plus(str(value))}")
+    head = f"{base_url}?{''.join(p + '&' for p in before)}{quote_plus(str(names.page))}="
+    tail = "".join("&" + p for p in after)
 
     def href(number: int) -> dict[str, str]:
-        params = dict(query or {})
-        params[names.page] = number
-        params[names.size] = page_size
-        return {"href": f"{base_url}?{urlencode(params)}"}
+        return {"href": f"{head}{number if type(number) is int else quote_plus(str(number))}{tail}"}
 
     links = {"self": href(page), "first": href(first), "last": href(last)}
     if page < last:
