@@ -106,13 +106,6 @@ def build_app(emulator: EmulatorLike, register_routes: Callable[[Flask], None], 
     register_dashboard(app)  # /__admin/ui, /__admin/jobs, /__admin/snapshot (mockservers.core.dashboard)
     register_routes(app)
 
-    @app.before_request
-    def _undocumented_query() -> None:
-        # The fidelity policy for every provider: an undocumented query parameter is accepted (ignored)
-        # as the real services most plausibly do, with a warning on the journal entry.
-        if request.args and not _is_admin():
-            warn_undeclared_query(emulator.provider.name, request.method, request.path, list(request.args))
-
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError) -> Response:
         if _is_admin():
@@ -140,11 +133,23 @@ def build_app(emulator: EmulatorLike, register_routes: Callable[[Flask], None], 
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         environ["mockservers.emulator"] = emulator
+        if environ.get("QUERY_STRING") and not environ.get("PATH_INFO", "").startswith("/__admin"):
+            _undocumented_query(emulator, environ)
         return flask_wsgi(environ, start_response)
 
     flask_wsgi = app.wsgi_app
     app.wsgi_app = EmulatorMiddleware(wsgi, emulator)  # type: ignore[method-assign]
     return app
+
+
+def _undocumented_query(emulator: EmulatorLike, environ: dict[str, Any]) -> None:
+    # The fidelity policy for every provider: an undocumented query parameter is accepted (ignored)
+    # as the real services most plausibly do, with a warning on the journal entry. Checked here, before
+    # Flask, so that a request without a query string pays nothing for it; names and path are read
+    # as the view will read them (werkzeug's request).
+    probe = StreamingRequest(environ, populate_request=False, shallow=True)
+    if probe.args:
+        warn_undeclared_query(emulator.provider.name, probe.method, probe.path, list(probe.args), environ)
 
 
 def _is_admin() -> bool:

@@ -13,6 +13,7 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import quote_plus
 
@@ -184,6 +185,12 @@ PAGE_DASH_SIZE = LinkNames("page", "page-size", "previous")
 PAGE_INDEX = LinkNames("page_index", "page_size", "prev")
 
 
+@lru_cache(maxsize=1024)
+def _quoted(text: str) -> str:
+    """quote_plus, remembered: a list's links repeat the same few names and values."""
+    return quote_plus(text)
+
+
 def last_page(total: int, page_size: int, first: int = 0) -> int:
     """The number of the last page (``first`` when there are no items)."""
     return first + max(0, math.ceil(total / page_size) - 1)
@@ -218,9 +225,10 @@ def pagination_links(
         if key == names.page:
             side = after
             continue
-        side.append(f"{quote_plus(str(key))}={quote_plus(str(value))}")
-    head = f"{base_url}?{''.join(p + '&' for p in before)}{quote_plus(str(names.page))}="
-    tail = "".join("&" + p for p in after)
+        side.append(f"{_quoted(str(key))}={_quoted(str(value))}")
+    before.append(f"{_quoted(str(names.page))}=")
+    head = f"{base_url}?{'&'.join(before)}"
+    tail = f"&{'&'.join(after)}" if after else ""
 
     def href(number: int) -> dict[str, str]:
         return {"href": f"{head}{number if type(number) is int else quote_plus(str(number))}{tail}"}
