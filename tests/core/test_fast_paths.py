@@ -219,3 +219,60 @@ def test_request_bodies_are_still_teed_into_the_journal() -> None:
     entry = emulator.journal.last(path="/videos/v1/project")
     assert answer.status_code == 200 and entry is not None
     assert entry.request_json == {"name": "teed"} and entry.response_json == answer.json
+
+
+# -- the URL adapter ---------------------------------------------------------------------------------
+def _adapter_fields(adapter: Any) -> tuple[Any, ...]:
+    names = ("server_name", "script_name", "subdomain", "url_scheme", "path_info", "default_method", "query_args", "websocket")
+    return tuple(getattr(adapter, name) for name in names)
+
+
+@pytest.mark.parametrize(
+    ("environ_overrides", "host"),
+    [
+        ({}, "127.0.0.1:8701"),
+        ({}, "LocalHost:80"),
+        ({"SCRIPT_NAME": "/mount"}, "h"),
+        ({"SCRIPT_NAME": ""}, "h"),
+        ({"PATH_INFO": ""}, "h"),
+        ({"PATH_INFO": "/caf\xc3\xa9/x"}, "h:1"),  # UTF-8 bytes as WSGI latin-1 text
+        ({"PATH_INFO": "/bad\xff"}, "h"),
+        ({"QUERY_STRING": "a=1&b=%C3%A9"}, "[::1]:8701"),
+        ({"QUERY_STRING": "q=\xc3\xa9"}, "h"),
+        ({"REQUEST_METHOD": "DELETE"}, "h"),
+        ({"HTTP_UPGRADE": "websocket", "HTTP_CONNECTION": "Upgrade"}, "h"),
+        ({}, "xn--n3h.net"),
+        ({}, "a" * 64 + ".example"),
+        ({}, "bad host"),
+    ],
+)
+def test_the_url_adapter_is_flasks(environ_overrides: dict[str, str], host: str) -> None:
+    from mockservers.core.app import EmulatorFlask
+
+    environ = EnvironBuilder(path="/x", base_url="http://h").get_environ()
+    environ.update(environ_overrides)
+    environ["HTTP_HOST"] = host
+    fast, plain = EmulatorFlask("fast"), Flask("plain")
+    for app in (fast, plain):
+        app.add_url_rule("/x", "x", lambda: "")
+        app.add_url_rule("/caf\u00e9/<part>", "cafe", lambda part: "")
+    found = []
+    for app in (fast, plain):
+        try:
+            found.append(_adapter_fields(app.create_url_adapter(app.request_class(environ))))
+        except Exception as exc:  # noqa: BLE001 - both must fail alike
+            found.append(type(exc))
+    assert found[0] == found[1]
+
+
+def test_the_url_adapter_follows_flasks_settings() -> None:
+    from mockservers.core.app import EmulatorFlask
+
+    app = EmulatorFlask("configured")
+    app.config["SERVER_NAME"] = "example.test"
+    app.add_url_rule("/x", "x", lambda: "")
+    environ = EnvironBuilder(path="/x", base_url="http://example.test").get_environ()
+    adapter = app.create_url_adapter(app.request_class(environ))
+    assert adapter is not None and adapter.match("/x")[0] == "x"
+    with app.app_context():  # no request: Flask's own adapter from SERVER_NAME
+        assert app.create_url_adapter(None) is not None
