@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from flask import Flask, jsonify
 from flask.json.provider import DefaultJSONProvider
+from waitress.task import WSGITask
 from werkzeug.sansio.utils import get_current_url
 from werkzeug.test import EnvironBuilder
 
@@ -276,3 +277,101 @@ def test_the_url_adapter_follows_flasks_settings() -> None:
     assert adapter is not None and adapter.match("/x")[0] == "x"
     with app.app_context():  # no request: Flask's own adapter from SERVER_NAME
         assert app.create_url_adapter(None) is not None
+
+
+# -- the server: headers and a small first chunk in one send --------------------------------------------
+def _raw_exchange(port: int, request: bytes) -> bytes:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _bodies_app(environ: dict[str, Any], start_response: Any) -> Any:
+    path = environ["PATH_INFO"]
+    if path == "/small":
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])
+        return [b"hello"]
+    if path == "/big":
+        body = b"x" * (server.COALESCE_BYTES + 10)
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+    if path == "/chunked":
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return iter([b"ab", b"cd"])
+    if path == "/excess":
+        start_response("200 OK", [("Content-Length", "3")])
+        return [b"abcdef"]
+    if path == "/nobody":
+        start_response("204 No Content", [])
+        return [b"ignored"]
+    start_response("404 Not Found", [("Content-Length", "0")])
+    return []
+
+
+class _WaitressWriteTask(server._Task):
+    write = WSGITask.write  # waitress's own: headers and body in separate sends
+
+
+class _WaitressWriteChannel(server._Channel):
+    task_class = _WaitressWriteTask
+
+
+@pytest.mark.parametrize("path", ["/small", "/big", "/chunked", "/excess", "/nobody", "/missing"])
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_answers_are_the_bytes_waitress_sends(path: str, method: str) -> None:
+    request = f"{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    answers = []
+    for channel in (None, _WaitressWriteChannel):
+        runner = server.ServerThread(_bodies_app, "127.0.0.1", 0).start()
+        if channel is not None:
+            runner._server.channel_class = channel
+        try:
+            answers.append(_raw_exchange(runner.port, request))
+        finally:
+            runner.stop()
+    joined, separate = ([line for line in a.split(b"\r\n") if not line.startswith(b"Date: ")] for a in answers)
+    assert joined == separate
+    assert joined[0].startswith(b"HTTP/1.1 ")
+
+
+def test_keep_alive_answers_follow_each_other_whole() -> None:
+    runner = server.ServerThread(_bodies_app, "127.0.0.1", 0).start()
+    try:
+        raw = _raw_exchange(runner.port, b"GET /small HTTP/1.1\r\nHost: x\r\n\r\n" * 3)
+    finally:
+        runner.stop()
+    assert raw.count(b"HTTP/1.1 200 OK") == 3 and raw.count(b"\r\n\r\nhello") == 3
+
+
+def test_a_server_answers_in_a_process_holding_more_than_1024_descriptors() -> None:
+    import os
+    import resource
+
+    import requests
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1200
+    if soft < wanted and (hard == resource.RLIM_INFINITY or hard >= wanted):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    held: list[int] = []
+    try:
+        while len(held) < 1100:
+            try:
+                held.append(os.open(os.devnull, os.O_RDONLY))
+            except OSError:  # the hard limit is lower: then no descriptor can pass 1024 either
+                break
+        runner = server.ServerThread(_bodies_app, "127.0.0.1", 0).start()
+        try:
+            assert requests.get(f"{runner.base_url}/small", timeout=5).text == "hello"
+        finally:
+            runner.stop()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
