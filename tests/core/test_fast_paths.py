@@ -66,7 +66,7 @@ def test_pagination_links_equal_the_urlencode_of_every_link(query: dict[str, Any
     [
         "127.0.0.1:8701", "localhost", "localhost:80", "example.com:443", "LOCALHOST:8701", "[::1]:8701", "[::FFFF:1.2.3.4]",
         "xn--n3h.net", "a.xn--n3h.net:81", "h:0", "h:08701", "h:65535", "h:65536", "a..b", "under_score.test:1",
-        "sub-domain.example:12345",
+        "sub-domain.example:12345", "a" * 64 + ".example", "x.",
     ],
 )
 @pytest.mark.parametrize("scheme", ["http", "https"])
