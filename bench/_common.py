@@ -91,6 +91,31 @@ def interleaved_best(fns: dict[str, Callable[[], Any]], iterations: int, runs: i
     return best
 
 
+def interleaved_cpu(fns: dict[str, Callable[[], Any]], iterations: int, runs: int) -> dict[str, list[float]]:
+    """CPU seconds per call of each candidate, one value per run, runs alternating between candidates.
+
+    CPU time of this thread, not wall time: an in-process call does no I/O, so
+    the time the shared machine's other jobs take the core away is not its cost.
+    Compare candidates run by run (:func:`median_ratio`): a run's candidates are
+    measured moments apart, under the same load.
+    """
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    clock = time.thread_time
+    for _ in range(runs):
+        for name, fn in fns.items():
+            gc.collect()
+            start = clock()
+            for _ in range(iterations):
+                fn()
+            samples[name].append((clock() - start) / iterations)
+    return samples
+
+
+def median_ratio(samples: dict[str, list[float]], numerator: str, denominator: str) -> float:
+    """The median over runs of one candidate's time over another's (see :func:`interleaved_cpu`)."""
+    return statistics.median(a / b for a, b in zip(samples[numerator], samples[denominator], strict=True))
+
+
 def interleaved_median(fns: dict[str, Callable[[], Any]], iterations: int, runs: int) -> dict[str, float]:
     """Median seconds per call over ``runs`` x ``iterations`` individually timed calls, runs alternating.
 

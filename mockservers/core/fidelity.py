@@ -8,6 +8,7 @@ with :func:`warn`. The answer is the same either way; strict mode (pytest
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -65,28 +66,49 @@ def undeclared_query_parameters(provider: str, method: str, path: str, names: li
 
     Only where the contract closes the list (no query schema at all, or ``additionalProperties:
     false``); a query schema that admits other names (e.g. Blue Billywig's field filters) leaves
-    the judgement to the provider's own code.
+    the judgement to the provider's own code. What an endpoint declares is worked out once per
+    process (contracts load once, as :func:`mockservers.core.contracts.contract_set` does).
     """
-    from mockservers.core.contracts import (
-        contract_set,  # contracts load jsonschema: paid on first request only
-    )
-    from mockservers.core.openapi import overlay
-    from mockservers.core.paths import contracts_dir
-
-    if not (contracts_dir() / provider / "endpoints.json").is_file():
+    contracts = _contracts(provider)
+    if contracts is None:
         return []  # a provider without contracts (yet): nothing to judge by
-    contracts = contract_set(provider)
     endpoint = contracts.endpoint_for(method, path)
     if endpoint is None:
         return []  # an unknown route answers the provider's own not-found
+    declared = _declared_query(provider, endpoint.method, endpoint.path)
+    if declared is None:
+        return []
+    names_ok, patterns = declared
+    return [n for n in names if n not in names_ok and not any(p.search(n) for p in patterns)]
+
+
+@functools.cache
+def _contracts(provider: str) -> Any:
+    from mockservers.core.contracts import (
+        contract_set,  # contracts load jsonschema: paid on first request only
+    )
+    from mockservers.core.paths import contracts_dir
+
+    if not (contracts_dir() / provider / "endpoints.json").is_file():
+        return None
+    return contract_set(provider)
+
+
+@functools.cache
+def _declared_query(provider: str, method: str, path: str) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]] | None:
+    """(declared names, name patterns) of one endpoint's query; None when its schema admits any name."""
+    from mockservers.core.openapi import overlay
+
+    contracts = _contracts(provider)
+    endpoint = next(e for e in contracts.endpoints if e.method == method and e.path == path)
     schemes = overlay(provider).get("securitySchemes", {})
     declared = {s["name"] for s in schemes.values() if s.get("type") == "apiKey" and s.get("in") == "query"}
     patterns: list[str] = []
     if endpoint.query:
         closed = _collect(contracts, endpoint.query, contracts.schema(endpoint.query), declared, patterns)
         if not closed:
-            return []
-    return [n for n in names if n not in declared and not any(re.search(p, n) for p in patterns)]
+            return None
+    return frozenset(declared), tuple(re.compile(p) for p in patterns)
 
 
 def _collect(contracts: Any, file: str, node: dict[str, Any], names: set[str], patterns: list[str]) -> bool:
@@ -107,11 +129,12 @@ def _collect(contracts: Any, file: str, node: dict[str, Any], names: set[str], p
     return closed
 
 
-def warn_undeclared_query(provider: str, method: str, path: str, names: list[str]) -> None:
+def warn_undeclared_query(provider: str, method: str, path: str, names: list[str], environ: dict[str, Any] | None = None) -> None:
     """Warn once per query parameter the documented API does not have: the real service may refuse it."""
     for name in undeclared_query_parameters(provider, method, path, names):
         warn(
             "unknown-parameter",
             f"query parameter {name!r} is not in the documented API; it is ignored here, the real service may refuse it",
             "inferred",
+            environ,
         )

@@ -6,15 +6,17 @@ import contextlib
 import json
 import socket
 from collections.abc import Callable, Iterable, Iterator
+from time import perf_counter
 from typing import Any
 
 from mockservers.core.faults import sleep_real
 from mockservers.core.fidelity import warn
 from mockservers.core.http import single_byte_range
-from mockservers.core.journal import KEEP_BODY_BYTES, TeeInput, now_ms
+from mockservers.core.journal import KEEP_BODY_BYTES, TeeInput
 from mockservers.core.protocols import EmulatorLike
 
 ADMIN_PREFIX = "/__admin"
+_BODY_HEADERS = ("CONTENT_TYPE", "CONTENT_LENGTH")
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
@@ -27,33 +29,40 @@ class EmulatorMiddleware:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         emulator = self.emulator
-        started = now_ms()
+        started = perf_counter()
         path = environ.get("PATH_INFO", "") or "/"
         method = environ.get("REQUEST_METHOD", "GET")
         admin = path.startswith(ADMIN_PREFIX)
         # Raw environ pairs; the journal turns them into header names on first read.
-        headers = [(k, v) for k, v in environ.items() if k[:5] == "HTTP_" or k in ("CONTENT_TYPE", "CONTENT_LENGTH")]
+        headers = [(k, v) for k, v in environ.items() if k[:1] in "HC" and (k[:5] == "HTTP_" or k in _BODY_HEADERS)]
         exchange = emulator.journal.begin(method, path, environ.get("QUERY_STRING", ""), headers, admin)
         environ["mockservers.exchange"] = exchange
         tee = TeeInput(environ["wsgi.input"])
         environ["wsgi.input"] = tee
         emulator.scheduler.run_due()
-        _ignore_unusable_range(environ)
+        if "HTTP_RANGE" in environ:
+            _ignore_unusable_range(environ)
 
         def finish(status: int, response_headers: list[tuple[str, str]], head: bytes, total: int) -> None:
             # Upload parts the view did not commit (errors, extra fields) are removed.
             # (Flask has closed them by now; closing is not committing.)
-            for writer in environ.get("mockservers.writers", ()):
-                if not writer.committed:
-                    writer.discard()
+            writers = environ.get("mockservers.writers")
+            if writers:
+                for writer in writers:
+                    if not writer.committed:
+                        writer.discard()
             exchange.status = status
             exchange.response_headers = response_headers
-            response_type = next((v for k, v in response_headers if k.lower() == "content-type"), "")
+            response_type = ""
+            for name, value in response_headers:
+                if name.lower() == "content-type":
+                    response_type = value
+                    break
             exchange.set_raw_bodies(
                 (environ.get("CONTENT_TYPE", ""), bytes(tee.head), tee.total),
                 (response_type, head, total),
             )
-            exchange.duration_ms = round(now_ms() - started, 3)
+            exchange.duration_ms = round((perf_counter() - started) * 1000.0, 3)
             emulator.journal.finish(exchange)
 
         if not admin:
@@ -79,7 +88,7 @@ class EmulatorMiddleware:
         captured: dict[str, Any] = {}
 
         def recording_start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            captured["status"] = int(status.split(" ", 1)[0])
+            captured["status"] = int(status.partition(" ")[0])
             # The server writes Date from the virtual clock; werkzeug's
             # conditional responses would add a second, wall-clock one.
             response_headers = [(k, v) for k, v in response_headers if k != "Date"]
@@ -87,6 +96,10 @@ class EmulatorMiddleware:
             return start_response(status, response_headers, exc_info)
 
         result = self.app(environ, recording_start_response)
+        if type(result) is list:  # a body already in memory (core.app.BufferedResponse): recorded at once
+            data = result[0] if len(result) == 1 else b"".join(result)
+            finish(captured.get("status", 0), captured.get("headers", []), data[: KEEP_BODY_BYTES + 1], len(data))
+            return result
         return _RecordingBody(result, lambda head, total: finish(captured.get("status", 0), captured.get("headers", []), head, total))
 
 

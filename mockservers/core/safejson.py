@@ -69,7 +69,32 @@ def loads_limited(text: str | bytes, field: str) -> Any:
 
 
 class LimitedJSONProvider(DefaultJSONProvider):
-    """Flask's JSON provider with :func:`safe_loads`: every ``request.get_json`` gets the limits."""
+    """Flask's JSON provider with :func:`safe_loads`: every ``request.get_json`` gets the limits.
+
+    Compact responses (``jsonify``) reuse one encoder instead of building one per
+    call; the bytes are those of Flask's own ``response``.
+    """
+
+    _encoders: dict[tuple[Any, ...], json.JSONEncoder]
+
+    def _compact_encoder(self) -> json.JSONEncoder:
+        key = (self.ensure_ascii, self.sort_keys, self.default)
+        encoders = self.__dict__.setdefault("_encoders", {})
+        encoder = encoders.get(key)
+        if encoder is None:
+            encoder = encoders[key] = json.JSONEncoder(
+                ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys, default=self.default, separators=(",", ":")
+            )
+        return encoder
+
+    def response(self, *args: Any, **kwargs: Any) -> Any:
+        """``jsonify``: Flask's response, with the compact encoder reused."""
+        if self.compact is False or (self.compact is None and self._app.debug):
+            return super().response(*args, **kwargs)
+        if args and kwargs:
+            raise TypeError("app.json.response() takes either args or kwargs, not both")
+        obj = args[0] if len(args) == 1 else (args or kwargs or None)
+        return self._app.response_class(f"{self._compact_encoder().encode(obj)}\n", mimetype=self.mimetype)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         """Parse with depth and size limits (a ValueError becomes Flask's 400 or ``None`` when silent)."""

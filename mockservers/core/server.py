@@ -15,10 +15,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import math
 import os
 import selectors
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from email.utils import formatdate
 from typing import Any
@@ -33,6 +35,8 @@ ErrorRenderer = Callable[[int, str], tuple[str, list[tuple[str, str]], bytes]]
 
 # Workers per server: enough for 32 keep-alive clients (idle connections cost no worker).
 THREADS = 8
+# A first body chunk up to this size goes out in one send with the headers (see _Task.write).
+COALESCE_BYTES = 64 * 1024
 # Uploads of several GiB must reach the app (waitress's default cap is 1 GiB).
 MAX_BODY = 1 << 40
 
@@ -56,8 +60,17 @@ def port_in_use_message(host: str, port: int, name: str | None) -> str:
     )
 
 
+_last_date: tuple[int, str] = (-1, "")
+
+
 def _http_date(clock: Any) -> str:
-    return formatdate(clock.time() if clock is not None else None, usegmt=True)
+    """The IMF-fixdate of the virtual (or, without a clock, the real) now; formatted once per second."""
+    global _last_date
+    second = math.floor(clock.time() if clock is not None else time.time())
+    cached = _last_date
+    if cached[0] != second:
+        cached = _last_date = (second, formatdate(second, usegmt=True))
+    return cached[1]
 
 
 class _Task(WSGITask):
@@ -67,6 +80,27 @@ class _Task(WSGITask):
         environ = super().get_environment()
         environ["mockservers.drop_connection"] = self._drop
         return environ
+
+    def write(self, data: bytes) -> None:
+        """waitress's write, sending the status line and headers together with a small first body chunk.
+
+        waitress sends them apart (two sends, two TCP segments, for most answers); joined,
+        a keep-alive client's answer usually arrives in one segment. Anything unusual
+        (no declared length, chunked, a body where none may be, more than declared)
+        takes waitress's own path.
+        """
+        if self.wrote_header or not data or not self.complete or len(data) > COALESCE_BYTES:
+            super().write(data)
+            return
+        header = self.build_response_header()
+        self.wrote_header = True
+        length = self.content_length
+        if self.chunked_response or length is None or not self.has_body or len(data) > length - self.content_bytes_written:
+            self.channel.write_soon(header)
+            super().write(data)  # the header is out: waitress's body path, with its checks and warnings
+            return
+        self.content_bytes_written += len(data)
+        self.channel.write_soon(header + data)
 
     def _drop(self) -> None:
         # Shut the socket so the client reads EOF with no status line, then
@@ -202,7 +236,9 @@ class ServerThread(_Served):
     def _run(server: Any) -> None:
         # The loop returns once every socket of its map is closed (see stop()).
         with contextlib.suppress(Exception):
-            server.asyncore.loop(timeout=30, map=server._map)
+            # poll, not select: select cannot watch a descriptor numbered 1024 or more, and a test
+            # process holding many files would get an emulator that never answers.
+            server.asyncore.loop(timeout=30, map=server._map, use_poll=True)
 
     @property
     def port(self) -> int:

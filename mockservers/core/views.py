@@ -13,8 +13,9 @@ import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import current_app, request
 
@@ -184,6 +185,12 @@ PAGE_DASH_SIZE = LinkNames("page", "page-size", "previous")
 PAGE_INDEX = LinkNames("page_index", "page_size", "prev")
 
 
+@lru_cache(maxsize=1024)
+def _quoted(text: str) -> str:
+    """quote_plus, remembered: a list's links repeat the same few names and values."""
+    return quote_plus(text)
+
+
 def last_page(total: int, page_size: int, first: int = 0) -> int:
     """The number of the last page (``first`` when there are no items)."""
     return first + max(0, math.ceil(total / page_size) - 1)
@@ -206,12 +213,25 @@ def pagination_links(
     where such a page exists; previous of a page past the end is the last page.
     """
     last = last_page(total, page_size, first)
+    # The query is encoded once (as urlencode would: quote_plus of str(key) and str(value)), around
+    # the page number's slot; each link then only fills the number in.
+    params: dict[Any, Any] = dict(query or {})
+    params[names.page] = None
+    params[names.size] = page_size
+    before: list[str] = []
+    after: list[str] = []
+    side = before
+    for key, value in params.items():
+        if key == names.page:
+            side = after
+            continue
+        side.append(f"{_quoted(str(key))}={_quoted(str(value))}")
+    before.append(f"{_quoted(str(names.page))}=")
+    head = f"{base_url}?{'&'.join(before)}"
+    tail = f"&{'&'.join(after)}" if after else ""
 
     def href(number: int) -> dict[str, str]:
-        params = dict(query or {})
-        params[names.page] = number
-        params[names.size] = page_size
-        return {"href": f"{base_url}?{urlencode(params)}"}
+        return {"href": f"{head}{number if type(number) is int else quote_plus(str(number))}{tail}"}
 
     links = {"self": href(page), "first": href(first), "last": href(last)}
     if page < last:

@@ -62,7 +62,7 @@ def _json_body(allowed: set[str], optional: bool = False) -> dict[str, Any]:
 
 # -- authentication ------------------------------------------------------------
 def _bearer() -> str:
-    header = request.headers.get("Authorization", "")
+    header = request.environ.get("HTTP_AUTHORIZATION", "")  # request.headers["Authorization"], without its lookups
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise tokens.auth_error("NoJWTTokenFoundException", "no JWT token in the Authorization header (expected: Bearer <token>)")
@@ -145,9 +145,9 @@ def update_password() -> Response:
 PIXOP_LINKS = LinkNames("page", "page-size", "prev")
 
 
-def _page(items: list[Any], path: str, extra: dict[str, str]) -> tuple[list[Any], dict[str, Any], int, int, int]:
+def _page(items: list[Any], base: str, path: str, extra: dict[str, str]) -> tuple[list[Any], dict[str, Any], int, int, int]:
     page, size = query_int("page", 0, 0, 1_000_000), query_int("page-size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    links = pagination_links(f"{_base()}{path}", page, size, len(items), PIXOP_LINKS, extra)
+    links = pagination_links(f"{base}{path}", page, size, len(items), PIXOP_LINKS, extra)
     return items[page * size : (page + 1) * size], links, page, size, len(items)
 
 
@@ -155,8 +155,9 @@ def _page(items: list[Any], path: str, extra: dict[str, str]) -> tuple[list[Any]
 def list_projects() -> Response:
     """The team's projects, paginated."""
     _, team = _identity()
-    items, links, page, size, total = _page(_state().list_projects(team["id"]), "/videos/v1/projects", {})
-    embedded = [{"_links": {"self": {"href": f"{_base()}/videos/v1/project/{p['id']}"}}, **project_json(p)} for p in items]
+    base = _base()
+    items, links, page, size, total = _page(_state().list_projects(team["id"]), base, "/videos/v1/projects", {})
+    embedded = [{"_links": {"self": {"href": f"{base}/videos/v1/project/{p['id']}"}}, **project_json(p)} for p in items]
     return jsonify({"pageSize": size, "page": page, "_links": links, "_embedded": {"totalFound": total, "projects": embedded}})
 
 
@@ -199,8 +200,9 @@ def list_videos() -> Response:
     project_id, parent_id = request.args.get("project-id"), request.args.get("parent-id")
     # An unknown project-id/parent-id lists nothing (the Java client's test program expects a 2xx list).
     extra = {k: v for k, v in (("project-id", project_id), ("parent-id", parent_id)) if v}
-    items, links, page, size, total = _page(_state().list_videos(team["id"], project_id, parent_id), "/videos/v1/videos", extra)
-    embedded = [video_summary_json(_state(), v, f"{_base()}/videos/v1/video/{v['id']}") for v in items]
+    base, state = _base(), _state()
+    items, links, page, size, total = _page(state.list_videos(team["id"], project_id, parent_id), base, "/videos/v1/videos", extra)
+    embedded = [video_summary_json(state, v, f"{base}/videos/v1/video/{v['id']}") for v in items]
     return jsonify({"pageSize": size, "page": page, "_links": links, "_embedded": {"totalFound": total, "videos": embedded}})
 
 

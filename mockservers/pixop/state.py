@@ -260,22 +260,25 @@ class PixopState(BaseState):
         """(user, team) for a bearer token, or the documented exception for what is wrong with it."""
         claims = tokens.unverified_claims(token)
         tokens.check_claims(claims)
-        user = self.db["users"].get(claims["user_id"])
+        db = self.db
+        user = db["users"].get(claims["user_id"])
         if user is None:
             # No user's secret can verify it: the client's test program expects an unknown (real,
             # expired) Pixop token to be refused as invalid.
             raise tokens.auth_error("InvalidJWTTokenFoundException", "the JWT token was not signed for a user of this service")
-        issued = self.db["tokens"].get(claims.get("jti")) if isinstance(claims.get("jti"), str) else None
+        jti = claims.get("jti")
+        issued = db["tokens"].get(jti) if isinstance(jti, str) else None
         # A token this emulator did not issue (no known jti) acts for the user's first team.
-        team_id = issued["teamId"] if issued else (user["teams"][0] if user else None)
-        if user is None or (issued and issued["userId"] != user["id"]) or team_id not in user["teams"] or team_id not in self.db["teams"]:
+        team_id = issued["teamId"] if issued else user["teams"][0]
+        teams = db["teams"]
+        if (issued and issued["userId"] != user["id"]) or team_id not in user["teams"] or team_id not in teams:
             raise tokens.auth_error(
                 "InconsistentJWTClaimsException", "the token's claims (user_id, jti) do not name a user and one of their teams"
             )
         tokens.verify(token, user["authSecret"], self.now())
         if user["banned"]:
             raise tokens.auth_error("UserBannedException", f"user {user['email']} is banned: {user['bannedReason']}", 403)
-        return user, self.db["teams"][team_id]
+        return user, teams[team_id]
 
     def rotate_auth_secret(self, user: dict[str, Any]) -> dict[str, Any]:
         """New signing key: tokens signed with the old one stop working."""

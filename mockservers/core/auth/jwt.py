@@ -81,13 +81,14 @@ def verify(
     given, must match ``aud``/``iss``. The signature check is cached per
     (token, key); failures are never cached. Raises :class:`JwtProblem`.
     """
-    claims = dict(_signed_claims(token, _cache_key(key), tuple(algorithms)))
+    claims, exp, nbf, malformed_time = _signed_claims(token, _cache_key(key), tuple(algorithms))
     for name in require:
         if name not in claims:
             if name == "exp":
                 raise JwtProblem(NO_EXP, "the JWT has no exp (expiry) claim")
             raise JwtProblem(WRONG_CLAIMS, f"the JWT has no {name} claim")
-    exp, nbf = time_claim(claims, "exp"), time_claim(claims, "nbf")
+    if malformed_time is not None:
+        raise JwtProblem(MALFORMED, malformed_time)
     if exp is not None and now >= exp + leeway:
         raise JwtProblem(EXPIRED, f"the JWT expired {int(now - exp)} second(s) ago")
     if nbf is not None and now < nbf - leeway:
@@ -99,7 +100,7 @@ def verify(
             raise JwtProblem(WRONG_CLAIMS, f"the JWT's aud is {aud!r}, not {audience!r}")
     if issuer is not None and claims.get("iss") != issuer:
         raise JwtProblem(WRONG_CLAIMS, f"the JWT's iss is {claims.get('iss')!r}, not {issuer!r}")
-    return claims
+    return dict(claims)
 
 
 def _cache_key(key: Any) -> Any:
@@ -129,8 +130,12 @@ def time_claim(claims: dict[str, Any], name: str) -> float | None:
 
 
 @lru_cache(maxsize=4096)
-def _signed_claims(token: str, key: Any, algorithms: tuple[str, ...]) -> dict[str, Any]:
-    # Times are checked by the caller against the virtual clock, so PyJWT checks none of them.
+def _signed_claims(token: str, key: Any, algorithms: tuple[str, ...]) -> tuple[dict[str, Any], float | None, float | None, str | None]:
+    """(claims, exp, nbf, why a time claim is malformed or None) of a token whose signature verifies.
+
+    Times are checked by the caller against the virtual clock, so PyJWT checks none of them;
+    they are read here once, so a cached token costs no parsing per request.
+    """
     options = {"verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False, "verify_iss": False}
     try:
         header = jwt.get_unverified_header(token)
@@ -146,4 +151,8 @@ def _signed_claims(token: str, key: Any, algorithms: tuple[str, ...]) -> dict[st
         raise JwtProblem(MALFORMED, f"the JWT could not be decoded: {exc}") from None
     if not isinstance(claims, dict):
         raise JwtProblem(MALFORMED, "the JWT payload is not a JSON object")
-    return claims
+    try:
+        exp, nbf = time_claim(claims, "exp"), time_claim(claims, "nbf")
+    except JwtProblem as problem:
+        return claims, None, None, problem.message
+    return claims, exp, nbf, None
