@@ -35,10 +35,11 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 @dataclass
 class LoadResult:
-    """What one run did: requests answered, seconds, and the rate."""
+    """What one run did: requests answered, seconds, the rate, and the load generator's own CPU seconds."""
 
     requests: int
     seconds: float
+    cpu_seconds: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -88,7 +89,7 @@ class LoadGenerator:
         answer = json.loads(line)
         if answer.get("error"):
             raise RuntimeError(f"load generator: {answer['error']}")
-        return LoadResult(answer["requests"], answer["seconds"])
+        return LoadResult(answer["requests"], answer["seconds"], answer.get("cpu", 0.0))
 
 
 def requests_per_second(
@@ -225,15 +226,17 @@ def _run(order: dict[str, Any]) -> dict[str, Any]:
     threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)]
     for thread in threads:
         thread.start()
+    cpu_before = time.process_time()
     began = time.perf_counter()
     deadline[0] = began + float(order["seconds"])
     gate.wait()
     for thread in threads:
         thread.join(float(order["seconds"]) + 30)
     elapsed = time.perf_counter() - began
+    cpu = time.process_time() - cpu_before
     if errors:
         return {"error": errors[0]}
-    return {"requests": sum(counts), "seconds": elapsed}
+    return {"requests": sum(counts), "seconds": elapsed, "cpu": cpu}
 
 
 def _worker() -> None:

@@ -68,6 +68,7 @@ def run(quick: bool = False) -> None:
             for connections in CONNECTIONS:
                 rates: dict[str, list[float]] = {name: [] for name in targets}
                 cpu: dict[str, list[float]] = {name: [] for name in targets}
+                load_cpu: list[float] = []  # the load generator's CPU seconds per request (is it the bottleneck?)
                 names = list(targets)
                 for round_number in range(rounds):
                     shift = round_number % len(names)  # each target takes each place in the order in turn
@@ -77,12 +78,13 @@ def run(quick: bool = False) -> None:
                         result = load.run(url, PATH, headers, connections, seconds)
                         rates[name].append(result.rate)
                         cpu[name].append((time.process_time() - before) / max(1, result.requests))
+                        load_cpu.append(result.cpu_seconds / max(1, result.requests))
                 vs_dev = statistics.median(e / d for e, d in zip(rates["emulator"], rates["bare on werkzeug dev"], strict=True))
                 vs_same = statistics.median(e / s for e, s in zip(rates["emulator"], rates["bare on waitress"], strict=True))
                 numbers = ", ".join(f"{name} {statistics.median(r):.0f}/s" for name, r in rates.items())
                 cpu_text = ", ".join(f"{name} {statistics.median(c) * 1e6:.0f} us" for name, c in cpu.items())
                 cpu_ratio = statistics.median(s / e for e, s in zip(cpu["emulator"], cpu["bare on waitress"], strict=True))
-                cpu_text += f"; bare-on-waitress/emulator {cpu_ratio:.2f}x"
+                cpu_text += f"; bare-on-waitress/emulator {cpu_ratio:.2f}x; load generator {statistics.median(load_cpu) * 1e6:.0f} us"
                 report("throughput", f"{connections:>2} conn emulator/bare-on-dev-server", f"{vs_dev:.2f}x ({numbers})", f">= {GOAL_VS_DEV}x", vs_dev >= GOAL_VS_DEV)
                 report("throughput", f"{connections:>2} conn emulator/bare-on-same-server", f"{vs_same:.2f}x (server CPU per request: {cpu_text})", f">= {GOAL_VS_SAME}x", vs_same >= GOAL_VS_SAME)
     finally:

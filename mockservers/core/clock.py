@@ -45,11 +45,15 @@ class VirtualClock:
     The virtual time is ``anchor_virtual + (real_now - anchor_real)`` while it
     runs, and ``anchor_virtual`` while frozen. Listeners are told after every
     jump so scheduled events can fire when a test moves time forward.
+
+    The anchors live in one tuple replaced whole under the lock, so a read (on
+    every request, often several times) takes no lock and never sees half a jump.
     """
 
     def __init__(self, real_time: Callable[[], float] = time.time) -> None:
         self._real_time = real_time
         self._lock = threading.Lock()
+        self._anchors: tuple[float, float, bool] = (0.0, 0.0, False)  # (real, virtual, frozen)
         self._listeners: list[Callable[[], None]] = []
         self.reset()
 
@@ -57,17 +61,15 @@ class VirtualClock:
         """Return to real time, running (not frozen)."""
         with self._lock:
             now = self._real_time()
-            self._anchor_real = now
-            self._anchor_virtual = now
-            self._frozen = False
+            self._anchors = (now, now, False)
         self._notify()
 
     def time(self) -> float:
         """Virtual now as POSIX seconds."""
-        with self._lock:
-            if self._frozen:
-                return self._anchor_virtual
-            return self._anchor_virtual + (self._real_time() - self._anchor_real)
+        anchor_real, anchor_virtual, frozen = self._anchors
+        if frozen:
+            return anchor_virtual
+        return anchor_virtual + (self._real_time() - anchor_real)
 
     def now(self) -> datetime:
         """Virtual now as an aware UTC datetime."""
@@ -76,15 +78,13 @@ class VirtualClock:
     @property
     def frozen(self) -> bool:
         """True while time stands still."""
-        return self._frozen
+        return self._anchors[2]
 
     def freeze(self, frozen: bool = True) -> None:
         """Stop (or restart) the passage of time at the current virtual instant."""
         with self._lock:
-            current = self._unlocked_time()
-            self._anchor_real = self._real_time()
-            self._anchor_virtual = current
-            self._frozen = frozen
+            current = self.time()
+            self._anchors = (self._real_time(), current, frozen)
         self._notify()
 
     def advance(self, seconds: float) -> None:
@@ -92,30 +92,24 @@ class VirtualClock:
         if not math.isfinite(seconds) or seconds < 0:
             raise ValueError("the clock only moves forward: advance_seconds must be finite and >= 0")
         with self._lock:
-            self._anchor_virtual = check_instant(self._unlocked_time() + seconds)
-            self._anchor_real = self._real_time()
+            target = check_instant(self.time() + seconds)
+            self._anchors = (self._real_time(), target, self._anchors[2])
         self._notify()
 
     def set(self, when: datetime | float) -> None:
         """Jump to an absolute instant (a datetime or POSIX seconds)."""
         target = check_instant(when.timestamp() if isinstance(when, datetime) else float(when))
         with self._lock:
-            self._anchor_virtual = target
-            self._anchor_real = self._real_time()
+            self._anchors = (self._real_time(), target, self._anchors[2])
         self._notify()
 
     def describe(self) -> dict[str, object]:
         """JSON view used by the admin API."""
-        return {"now": self.now().isoformat().replace("+00:00", "Z"), "epoch": self.time(), "frozen": self._frozen}
+        return {"now": self.now().isoformat().replace("+00:00", "Z"), "epoch": self.time(), "frozen": self._anchors[2]}
 
     def add_listener(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after every freeze, advance, set or reset."""
         self._listeners.append(listener)
-
-    def _unlocked_time(self) -> float:
-        if self._frozen:
-            return self._anchor_virtual
-        return self._anchor_virtual + (self._real_time() - self._anchor_real)
 
     def _notify(self) -> None:
         for listener in list(self._listeners):
