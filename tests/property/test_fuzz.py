@@ -55,7 +55,7 @@ NOT_YET: dict[str, set[str]] = {
     "vonage": set(),
     "bluebillywig": {"positive_data_acceptance"},
     "mediaflow": {"positive_data_acceptance", "negative_data_rejection"},
-    "mediabank": {"positive_data_acceptance", "negative_data_rejection"},
+    "mediabank": set(),
 }
 
 
