@@ -61,12 +61,15 @@ def describe(warnings: list[dict[str, str]], limit: int = 20) -> str:
     )
 
 
-def undeclared_query_parameters(provider: str, method: str, path: str, names: list[str]) -> list[str]:
+def undeclared_query_parameters(
+    provider: str, method: str, path: str, names: list[str], include_open: bool = False
+) -> list[str]:
     """Query parameters the provider's contract does not declare for this endpoint (nor as credentials).
 
     Only where the contract closes the list (no query schema at all, or ``additionalProperties:
     false``); a query schema that admits other names (e.g. Blue Billywig's field filters) leaves
-    the judgement to the provider's own code. What an endpoint declares is worked out once per
+    the judgement to the provider's own code, which may ask with ``include_open=True`` for the
+    names such a schema does not list. What an endpoint declares is worked out once per
     process (contracts load once, as :func:`mockservers.core.contracts.contract_set` does).
     """
     contracts = _contracts(provider)
@@ -75,10 +78,9 @@ def undeclared_query_parameters(provider: str, method: str, path: str, names: li
     endpoint = contracts.endpoint_for(method, path)
     if endpoint is None:
         return []  # an unknown route answers the provider's own not-found
-    declared = _declared_query(provider, endpoint.method, endpoint.path)
-    if declared is None:
+    names_ok, patterns, closed = _declared_query(provider, endpoint.method, endpoint.path)
+    if not closed and not include_open:
         return []
-    names_ok, patterns = declared
     return [n for n in names if n not in names_ok and not any(p.search(n) for p in patterns)]
 
 
@@ -95,8 +97,8 @@ def _contracts(provider: str) -> Any:
 
 
 @functools.cache
-def _declared_query(provider: str, method: str, path: str) -> tuple[frozenset[str], tuple[re.Pattern[str], ...]] | None:
-    """(declared names, name patterns) of one endpoint's query; None when its schema admits any name."""
+def _declared_query(provider: str, method: str, path: str) -> tuple[frozenset[str], tuple[re.Pattern[str], ...], bool]:
+    """(declared names, name patterns, whether the schema admits no other names) of one endpoint's query."""
     from mockservers.core.openapi import overlay
 
     contracts = _contracts(provider)
@@ -104,11 +106,10 @@ def _declared_query(provider: str, method: str, path: str) -> tuple[frozenset[st
     schemes = overlay(provider).get("securitySchemes", {})
     declared = {s["name"] for s in schemes.values() if s.get("type") == "apiKey" and s.get("in") == "query"}
     patterns: list[str] = []
+    closed = True
     if endpoint.query:
         closed = _collect(contracts, endpoint.query, contracts.schema(endpoint.query), declared, patterns)
-        if not closed:
-            return None
-    return frozenset(declared), tuple(re.compile(p) for p in patterns)
+    return frozenset(declared), tuple(re.compile(p) for p in patterns), closed
 
 
 def _collect(contracts: Any, file: str, node: dict[str, Any], names: set[str], patterns: list[str]) -> bool:
@@ -129,9 +130,11 @@ def _collect(contracts: Any, file: str, node: dict[str, Any], names: set[str], p
     return closed
 
 
-def warn_undeclared_query(provider: str, method: str, path: str, names: list[str], environ: dict[str, Any] | None = None) -> None:
+def warn_undeclared_query(
+    provider: str, method: str, path: str, names: list[str], environ: dict[str, Any] | None = None, include_open: bool = False
+) -> None:
     """Warn once per query parameter the documented API does not have: the real service may refuse it."""
-    for name in undeclared_query_parameters(provider, method, path, names):
+    for name in undeclared_query_parameters(provider, method, path, names, include_open):
         warn(
             "unknown-parameter",
             f"query parameter {name!r} is not in the documented API; it is ignored here, the real service may refuse it",

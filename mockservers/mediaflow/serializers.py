@@ -34,7 +34,10 @@ def parse_fields(raw: str | None) -> tuple[str, ...]:
 
     A name in another case is matched anyway and an unknown name is ignored, each with a fidelity warning.
     """
-    if raw is None or raw.strip() == "":
+    if raw is None:
+        return DEFAULT_FIELDS
+    if raw.strip() == "":
+        warn("loose-parameter", "fields is blank; the default fields are returned", "inferred")
         return DEFAULT_FIELDS
     wanted = {"id"}
     for part in raw.split(","):

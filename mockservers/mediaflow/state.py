@@ -461,8 +461,9 @@ class MediaflowState(BaseState):
 
 def check_filesize(value: Any) -> int:
     """An announced size: a positive integer (JSON number or digit string) up to MAX_FILESIZE."""
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value.lstrip("0")) <= len(str(MAX_FILESIZE)):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_FILESIZE:
-        raise BadRequestError(f"filesize must be a positive integer number of bytes (at most {MAX_FILESIZE}); got {value!r}", "filesize")
+        raise BadRequestError(f"filesize must be a positive integer number of bytes (at most {MAX_FILESIZE}); got {shown}", "filesize")
     return value

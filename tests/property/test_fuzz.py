@@ -54,7 +54,7 @@ NOT_YET: dict[str, set[str]] = {
     "pixop": {"negative_data_rejection"},
     "vonage": set(),
     "bluebillywig": {"positive_data_acceptance"},
-    "mediaflow": {"positive_data_acceptance", "negative_data_rejection"},
+    "mediaflow": set(),
     "mediabank": set(),
 }
 
