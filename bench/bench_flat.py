@@ -1,8 +1,8 @@
 """Issue 17 goals on flat costs: reset per provider (demo and a 100x world), admin journal of 10,000 entries, `pytest --co`.
 
 The 100x world is the demo world's tables each repeated 100 times (records
-copied under new keys) and installed as the built world, so ``reset()`` loads
-it exactly as it loads a world a provider built itself.
+copied under new keys) and installed as the state's built world, so ``reset()``
+loads it exactly as it loads a world a provider built itself.
 """
 
 from __future__ import annotations
@@ -40,7 +40,11 @@ def _reset_median(emulator: object, count: int) -> float:
 
 
 def _scale_world(emulator: object, factor: int) -> int:
-    """Replace the cached built world of ``emulator``'s state by its tables repeated ``factor`` times."""
+    """Make ``emulator``'s state reset to its tables repeated ``factor`` times (this emulator only).
+
+    The process-wide cache of built worlds keeps the demo world: a later section (or emulator)
+    built from the same seed and world must get the demo world, not this one.
+    """
     state = emulator.state  # type: ignore[attr-defined]
     db = {}
     for table, rows in state.db.items():
@@ -52,8 +56,7 @@ def _scale_world(emulator: object, factor: int) -> int:
         db[table] = scaled
     key = state_module._world_key(state)
     built = state_module.BuiltWorld.freeze(db, state.meta, state.ids.getstate(), key[-1])
-    state_module._BUILT_WORLDS[key] = built
-    # reset() reuses the world the state was built from; point it at the scaled one.
+    # reset() reuses the world the state was built from (while its variant holds): point it at the scaled one.
     state._built = built
     return sum(len(rows) for rows in db.values() if isinstance(rows, dict))
 
