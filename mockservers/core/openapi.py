@@ -120,10 +120,6 @@ def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], 
         operation["security"] = security
     if endpoint.query:
         operation["parameters"] += _query_parameters(contracts, endpoint.query)
-    # The overlay may give a parameter a schema (a path id's pattern) by name.
-    for parameter in operation["parameters"]:
-        if parameter["name"] in tweaks.get("parameters", {}):
-            parameter["schema"] = copy.deepcopy(tweaks["parameters"][parameter["name"]])
     if endpoint.request:
         schema: dict[str, Any] = {"$ref": f"#/components/schemas/{component_name(endpoint.request)}"}
         if tweaks.get("bodyProperties"):
