@@ -244,7 +244,11 @@ def update_video(video_id: str) -> Response:
     if "name" in body:
         changes["name"] = json_string(body, "name")
     if "description" in body:
-        changes["description"] = json_string(body, "description", max_length=10_000)
+        # Any text up to 10,000 characters, empty or blank included (clearing a description; inferred).
+        description = body["description"]
+        if not isinstance(description, str) or len(description) > 10_000:
+            raise BadRequestError("description must be a string of at most 10000 characters", "description")
+        changes["description"] = description
     if "attributes" in body:
         if not isinstance(body["attributes"], dict):
             raise BadRequestError("attributes must be a JSON object", "attributes")
