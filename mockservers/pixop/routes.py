@@ -84,6 +84,10 @@ def get_token() -> Response:
     """Basic auth (email:password) -> JWT; or a Bearer JWT -> a fresh one (refresh, or team switch); optional team-id."""
     auth = request.authorization
     team_id = request.args.get("team-id")
+    if team_id == "":
+        # The contract's team-id is a team's id; an empty one is taken as none given.
+        fidelity.warn("empty-parameter", "team-id is empty: taken as absent (the default team); the real service may refuse it", "inferred")
+        team_id = None
     if auth is not None and auth.type == "basic":
         user = _state().login(auth.username or "", auth.password or "")
         return jsonify(_state().issue_token(user, team_id))
