@@ -126,7 +126,7 @@ def move_clock() -> Response:
 def get_journal() -> Response:
     """Recorded exchanges; filters: method, path (exact or prefix*), status, include_admin, include_outbound."""
     status_arg = request.args.get("status")
-    if status_arg is not None and not status_arg.isdigit():
+    if status_arg is not None and not (status_arg.isascii() and status_arg.isdigit()):
         raise ApiError(400, "status must be an integer")
     entries = _emulator().journal.entries(
         method=request.args.get("method"),

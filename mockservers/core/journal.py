@@ -34,7 +34,7 @@ _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 def journal_max_bytes() -> int:
     """The byte bound of every journal: the environment's override or 64 MiB."""
     raw = os.environ.get("MOCKSERVERS_JOURNAL_MAX_BYTES", "")
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_JOURNAL_MAX_BYTES
+    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) > 0 else DEFAULT_JOURNAL_MAX_BYTES
 
 
 class Exchange:

@@ -3,7 +3,10 @@
 The contracts stay the single source: each schema file becomes a component
 (``#/components/schemas/<file stem>``) with its ``$ref``s rewritten to point
 inside the document, so the result is self-contained and any OpenAPI tool
-(Schemathesis, code generators, Swagger UI) can read it.
+(Schemathesis, code generators, Swagger UI) can read it. OpenAPI-only additions
+live in ``contracts/<provider>/openapi/``: ``overlay.json`` (servers, security),
+``examples.json`` (answers from the seeded world) and ``links.json`` (which
+answer's id feeds which call: the links Schemathesis's stateful phase follows).
 """
 
 from __future__ import annotations
@@ -105,6 +108,29 @@ def _narrowed_body(contracts: ContractSet, file_name: str, properties: dict[str,
     return body
 
 
+def links(provider: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """The provider's OpenAPI links (``openapi/links.json``): source operationId -> status -> name -> Link Object."""
+    path = contracts_dir() / provider / "openapi" / "links.json"
+    return json.loads(path.read_text())["links"] if path.is_file() else {}
+
+
+def _add_links(provider: str, paths: dict[str, dict[str, Any]]) -> None:
+    """Put each declared link on its source response; a link naming an unknown operation or status is an error."""
+    operations = {op["operationId"]: op for item in paths.values() for op in item.values()}
+    where = f"contracts/{provider}/openapi/links.json"
+    for source, by_status in links(provider).items():
+        if source not in operations:
+            raise ValueError(f"{where}: no operation {source!r}")
+        for status, named in by_status.items():
+            response = operations[source]["responses"].get(status)
+            if response is None:
+                raise ValueError(f"{where}: {source} has no {status} response")
+            for name, link in named.items():
+                if link.get("operationId") not in operations:
+                    raise ValueError(f"{where}: link {source} {status} {name} targets unknown operation {link.get('operationId')!r}")
+            response["links"] = copy.deepcopy(named)
+
+
 def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     error_type = contracts.index.get("error_content_type") or JSON
     _, path_params = openapi_path(endpoint.path)
@@ -161,6 +187,7 @@ def openapi_document(provider: str, title: str = "", version: str = "contracts")
     for endpoint, raw in zip(contracts.endpoints, index["endpoints"], strict=True):
         template, _ = openapi_path(endpoint.path)
         paths.setdefault(template, {})[endpoint.method.lower()] = _operation(contracts, endpoint, raw, extra)
+    _add_links(provider, paths)
     document: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {

@@ -84,6 +84,10 @@ def get_token() -> Response:
     """Basic auth (email:password) -> JWT; or a Bearer JWT -> a fresh one (refresh, or team switch); optional team-id."""
     auth = request.authorization
     team_id = request.args.get("team-id")
+    if team_id == "":
+        # The contract's team-id is a team's id; an empty one is taken as none given.
+        fidelity.warn("empty-parameter", "team-id is empty: taken as absent (the default team); the real service may refuse it", "inferred")
+        team_id = None
     if auth is not None and auth.type == "basic":
         user = _state().login(auth.username or "", auth.password or "")
         return jsonify(_state().issue_token(user, team_id))
@@ -246,7 +250,11 @@ def update_video(video_id: str) -> Response:
     if "name" in body:
         changes["name"] = json_string(body, "name")
     if "description" in body:
-        changes["description"] = json_string(body, "description", max_length=10_000)
+        # Any text up to 10,000 characters, empty or blank included (clearing a description; inferred).
+        description = body["description"]
+        if not isinstance(description, str) or len(description) > 10_000:
+            raise BadRequestError("description must be a string of at most 10000 characters", "description")
+        changes["description"] = description
     if "attributes" in body:
         if not isinstance(body["attributes"], dict):
             raise BadRequestError("attributes must be a JSON object", "attributes")

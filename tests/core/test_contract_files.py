@@ -390,7 +390,7 @@ VALID: dict[str, list[Any]] = {
     "create-project.response.json": [{"project": project()}],
     "update-project.request.json": [{"name": "Renamed"}],
     "update-project.response.json": [{"project": {**project(), "name": "Renamed"}}],
-    "list-projects.query.json": [{}, {"page": "0", "page-size": "1000"}, {"page": "12", "page-size": "1"}],
+    "list-projects.query.json": [{}, {"page": "0", "page-size": "1000"}, {"page": "12", "page-size": "1"}, {"page": "1000000"}],
     "list-projects.response.json": [
         project_list(),
         {
@@ -464,6 +464,9 @@ VALID: dict[str, list[Any]] = {
         },
     ],
     "delete-video.response.json": [{"deletedVideos": [{"videoId": ORIGINAL_ID}, {"videoId": PROCESSED_ID}]}],
+    # multipart bodies as form fields: one file part (named file here), other plain fields ignored
+    "upload-media.request.json": [{"file": "<bytes of small.mov>"}, {"file": "x", "note": "ignored"}],
+    "upload-light-media.request.json": [{"file": "<bytes of small.mov>"}],
     "upload-media.response.json": [
         {
             "projectId": PROJECT_ID,
@@ -551,6 +554,10 @@ INVALID: list[tuple[str, str, Any]] = [
         "partial user",
         {"user": {"id": "usr-1", "authSignatureMethod": "ES256"}},
     ),
+    ("upload-media.request.json", "no file part", {"note": "x"}),
+    ("upload-media.request.json", "empty file", {"file": ""}),
+    ("upload-light-media.request.json", "no file part", {}),
+    ("upload-light-media.request.json", "a field that is not text", {"file": "x", "note": 3}),
     ("update-password.request.json", "too short", {"newPassword": "1234567"}),
     ("update-password.request.json", "too long", {"newPassword": "x" * 257}),
     ("update-password.request.json", "extra property", {"newPassword": "long enough", "oldPassword": "x"}),
@@ -558,6 +565,8 @@ INVALID: list[tuple[str, str, Any]] = [
     # projects
     ("create-project.request.json", "missing name", {}),
     ("create-project.request.json", "empty name", {"name": ""}),
+    ("create-project.request.json", "blank name", {"name": " \t"}),
+    ("update-video.request.json", "blank name", {"name": "   "}),
     ("create-project.request.json", "name too long", {"name": "x" * 256}),
     ("update-project.request.json", "extra property", {"name": "n", "teamId": "t"}),
     ("create-project.response.json", "bare project", project()),
@@ -568,6 +577,8 @@ INVALID: list[tuple[str, str, Any]] = [
     ),
     ("get-project.response.json", "missing teamId", {"project": _without(project(), "teamId")}),
     ("list-projects.query.json", "page negative", {"page": "-1"}),
+    ("list-projects.query.json", "page too big", {"page": "1000001"}),
+    ("list-videos.query.json", "page too big", {"page": "2147483648"}),
     ("list-projects.query.json", "page-size zero", {"page-size": "0"}),
     ("list-projects.query.json", "page-size too big", {"page-size": "1001"}),
     ("list-projects.query.json", "page-size leading zero", {"page-size": "010"}),
@@ -947,7 +958,7 @@ def test_index_shape() -> None:
     routes = [(e["method"], e["path"]) for e in data["endpoints"]]
     assert len(routes) == len(set(routes))
     for entry in data["endpoints"]:
-        assert set(entry) <= {"operation", "method", "path", "query", "request", "responses"}, entry
+        assert set(entry) <= {"operation", "method", "path", "query", "request", "request_content_types", "responses"}, entry
         assert entry["method"] in {"GET", "POST", "PUT", "DELETE"}
         assert re.fullmatch(r"(/[a-z0-9-]+|/<(video_id|project_id)>)+", entry["path"]), entry["path"]
         assert entry["responses"].get("default") == "error.json"
@@ -992,12 +1003,14 @@ def test_index_routes_are_unambiguous_werkzeug_rules() -> None:
 
 
 def test_downloads_and_deletes_have_no_json_success_body() -> None:
-    """Binary downloads (200/206/304) and project deletion (204) carry no JSON schema."""
+    """Binary downloads (200/206/304) and project deletion (204) carry no JSON schema; uploads are multipart."""
     by_operation = {e["operation"]: e for e in index()["endpoints"]}
     for operation in ("downloadOriginalMedia", "downloadProcessedMedia"):
         entry = by_operation[operation]
         assert entry["method"] == "GET"
         assert entry["responses"] == {"200": None, "206": None, "304": None, "default": "error.json"}
     assert by_operation["deleteProject"]["responses"] == {"204": None, "default": "error.json"}
+    # Uploads are multipart only (never a JSON body): their request schema describes the form's parts.
     for operation in ("uploadMedia", "uploadLightMedia"):
-        assert by_operation[operation]["request"] is None
+        assert by_operation[operation]["request"] == f"{kebab(operation)}.request.json"
+        assert by_operation[operation]["request_content_types"] == ["multipart/form-data"]

@@ -243,3 +243,51 @@ def test_verify_journal_refuses_unreadable_files(content: str, message: str, tmp
     bad.write_text(content)
     assert main(["contracts", "verify-journal", str(bad)]) == 2
     assert message in capsys.readouterr().err
+
+
+def _pointer(document: Any, pointer: str) -> Any:
+    node = document
+    for part in [p for p in pointer.split("/") if p]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return node
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_openapi_links_name_real_operations_parameters_and_answers(provider: str) -> None:
+    """links.json: each link sits on a documented answer, names a real operation and its parameters,
+    and each ``$response.body#`` pointer finds a value in that answer's stored example (where there is one)."""
+    from mockservers.core.openapi import links, openapi_copy
+
+    declared = links(provider)
+    assert declared, f"contracts/{provider}/openapi/links.json declares no links"
+    document = openapi_copy(provider)
+    operations = {op["operationId"]: op for item in document["paths"].values() for op in item.values()}
+    resolved = 0
+    for source, by_status in declared.items():
+        for status, named in by_status.items():
+            response = operations[source]["responses"][status]
+            assert response["links"] == named  # merged into the document as declared
+            example = next(iter(response.get("content", {}).values()), {}).get("example")
+            source_params = {p["name"] for p in operations[source]["parameters"]}
+            for name, link in named.items():
+                target = operations[link["operationId"]]
+                target_params = {p["name"] for p in target["parameters"]}
+                assert set(link.get("parameters", {})) <= target_params, (source, name)
+                if "requestBody" in link:
+                    assert "requestBody" in target, (source, name)
+                values = [*link.get("parameters", {}).values(), *(link.get("requestBody") or {}).values()]
+                assert values, (source, name)
+                for expression in values:
+                    if expression.startswith("$request.path."):
+                        assert expression.removeprefix("$request.path.") in source_params, (source, name, expression)
+                        continue
+                    assert expression.startswith("$response.body#/"), (source, name, expression)
+                    if example is not None:
+                        try:
+                            value = _pointer(example, expression.removeprefix("$response.body#"))
+                        except IndexError:
+                            continue  # the example lists nothing (an empty list): nothing to point at
+                        assert isinstance(value, (str, int)) and str(value), (source, name, expression)
+                        resolved += 1
+    assert resolved, "no link could be checked against a stored example"

@@ -5,10 +5,17 @@ from __future__ import annotations
 import hashlib
 import time
 
+import pytest
 import requests
 
 from mockservers.core.clock import VirtualClock
-from mockservers.core.journal import KEEP_BODY_BYTES, Journal, summarize_body
+from mockservers.core.journal import (
+    DEFAULT_JOURNAL_MAX_BYTES,
+    KEEP_BODY_BYTES,
+    Journal,
+    journal_max_bytes,
+    summarize_body,
+)
 
 
 def _admin_journal(pixop, client, **params):
@@ -128,8 +135,9 @@ def test_admin_journal_matches_python(pixop, pixop_client) -> None:
     assert everything[-1]["path"] == "/__admin/journal" and everything[-1]["admin"] is True
 
 
-def test_admin_journal_bad_status_filter_is_400(pixop, pixop_client) -> None:
-    response = pixop_client.get(f"{pixop.base_url}/__admin/journal", params={"status": "teapot"})
+@pytest.mark.parametrize("status", ["teapot", "\u00b2\u00b9\u00b9"])  # superscript digits: isdigit() yes, int() no
+def test_admin_journal_bad_status_filter_is_400(pixop, pixop_client, status: str) -> None:
+    response = pixop_client.get(f"{pixop.base_url}/__admin/journal", params={"status": status})
     assert response.status_code == 400
     assert "status" in response.json()["error"]
 
@@ -211,3 +219,9 @@ def test_reading_ten_thousand_entries_is_fast_and_needs_no_deep_copies(pixop) ->
         assert "X-Edited" not in pixop.journal.entries()[0].response_headers
     finally:
         pixop.journal.clear()
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("4096", 4096), ("", None), ("0", None), ("lots", None), ("\u00b9\u00b2", None)])
+def test_journal_byte_bound_from_the_environment(monkeypatch, raw: str, expected: int | None) -> None:
+    monkeypatch.setenv("MOCKSERVERS_JOURNAL_MAX_BYTES", raw)
+    assert journal_max_bytes() == (expected or DEFAULT_JOURNAL_MAX_BYTES)

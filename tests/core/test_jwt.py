@@ -38,6 +38,8 @@ def test_time_is_the_given_clock_not_the_wall_clock() -> None:
         (_token({"exp": NOW + 60, "nbf": NOW + 5}), "premature"),
         (_token({"sub": "u"}), "no_exp"),
         (_token({"exp": "soon"}), "malformed"),
+        (_token({"exp": "\u00b9\u00b2"}), "malformed"),  # digits to str.isdigit(), not to float(): never a 500
+        (_token({"exp": NOW + 60, "nbf": "\u0663"}), "malformed"),
         (_token({"exp": NOW + 60}, algorithm="HS512"), "malformed"),
     ],
 )

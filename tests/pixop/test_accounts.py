@@ -72,6 +72,19 @@ def test_team_id_selects_another_of_the_users_teams(pixop, make_pixop_client) ->
     assert account.json()["team"]["id"] == second
 
 
+@pytest.mark.parametrize("how", ["basic", "bearer"])
+def test_an_empty_team_id_is_taken_as_none_with_a_warning(pixop, make_pixop_client, how: str) -> None:
+    user = demo(pixop)
+    client = make_pixop_client(login=how == "bearer")
+    auth = (user["email"], user["demo_password"]) if how == "basic" else None
+    plain = client.get(TOKEN, auth=auth)
+    empty = client.get(TOKEN, auth=auth, params={"team-id": ""})
+    assert plain.status_code == empty.status_code == 200, empty.text
+    assert empty.json()["teamId"] == plain.json()["teamId"] == user["teams"][0]
+    warnings = pixop.journal.last(path=TOKEN).warnings
+    assert [(w["code"], w["source"]) for w in warnings] == [("empty-parameter", "inferred")]
+
+
 def test_team_id_of_a_team_the_user_is_not_in_is_forbidden(pixop, make_pixop_client) -> None:
     user = demo(pixop)
     foreign = pixop.state.user_by_key("other")["teams"][0]

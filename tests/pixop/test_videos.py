@@ -265,6 +265,16 @@ def test_update_one_field_keeps_the_others(pixop_client) -> None:
     assert updated["attributes"] == before["attributes"]
 
 
+@pytest.mark.parametrize("description", ["", " ", "\u000b"])
+def test_an_empty_or_blank_description_is_stored_as_given(pixop_client, description: str) -> None:
+    # The contract allows any string up to 10,000 characters (clearing a description): so does the emulator.
+    target = seeded_small_mov(pixop_client)
+    response = pixop_client.post(f"{VIDEO}/{target['id']}", json={"description": description})
+    assert response.status_code == 200, response.text
+    assert response.json()["video"]["description"] == description
+    assert pixop_client.get(f"{VIDEO}/{target['id']}").json()["video"]["description"] == description
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

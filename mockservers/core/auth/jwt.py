@@ -122,7 +122,8 @@ def time_claim(claims: dict[str, Any], name: str) -> float | None:
     if value is None:
         return None
     # Some providers' own samples write times as digit strings (Vonage: "exp": "1532179987").
-    if isinstance(value, str) and value.strip().isdigit():
+    # ASCII digits only: str.isdigit() also takes "¹" or "٣", which float() refuses.
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         return float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise JwtProblem(MALFORMED, f"the JWT's {name} claim must be a number of seconds since the epoch, not {value!r}")
