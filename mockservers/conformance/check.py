@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urljoin, urlsplit
 
 import requests
 from requests.auth import AuthBase
@@ -26,22 +26,29 @@ from mockservers.core.journal import summarize_body
 from mockservers.registry import walk_of
 
 
-class SessionBearer(AuthBase):
-    """The session's login as ``Authorization: Bearer <token>``, unless a request sends another form.
+class SessionCredential(AuthBase):
+    """The session's login, sent only where a request brings no credential of its own.
 
-    A request without an Authorization header, or with one of the Bearer scheme (whatever its
-    token: the session holds the credentials), gets the session's token. A header of any other
-    form is sent as it is: a caller's deliberately broken header (a fuzzer's negative case) then
-    reaches the server as generated instead of being replaced by the login.
+    A request that sets its own ``Authorization`` header, or names one of ``own_query`` (credentials
+    a provider takes in the query), reaches the server exactly as made: a test's or a fuzzer's
+    deliberately broken credential is then what the emulator judges. A header whose scheme is in
+    ``replace_schemes`` is taken for the session's own kind and gets the session's credential.
     """
 
-    def __init__(self, token: str) -> None:
-        self.token = token
+    def __init__(self, authorization: str, own_query: tuple[str, ...] = (), replace_schemes: tuple[str, ...] = ()) -> None:
+        self.authorization = authorization
+        self.own_query = frozenset(own_query)
+        self.replace_schemes = frozenset(s.lower() for s in replace_schemes)
 
     def __call__(self, prepared: requests.PreparedRequest) -> requests.PreparedRequest:
         sent = prepared.headers.get("Authorization")
-        if sent is None or sent.split(" ", 1)[0].lower() == "bearer":
-            prepared.headers["Authorization"] = f"Bearer {self.token}"
+        if sent is not None:
+            if sent.split(" ", 1)[0].lower() in self.replace_schemes:
+                prepared.headers["Authorization"] = self.authorization
+            return prepared
+        if self.own_query and self.own_query & set(parse_qs(urlsplit(prepared.url or "").query, keep_blank_values=True)):
+            return prepared
+        prepared.headers["Authorization"] = self.authorization
         return prepared
 
 

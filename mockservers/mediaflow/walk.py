@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from mockservers.conformance.check import SessionBearer, Walk
+from mockservers.conformance.check import SessionCredential, Walk
 from mockservers.core.paths import fixtures_dir
 
 SEED_FIELDS = "id,name,filename,hasPreview,icon,smallPreview,mediumPreview,width,height,type"
@@ -34,12 +34,12 @@ def token_params(credentials: dict[str, Any], **overrides: str) -> dict[str, str
 def authenticate(session: requests.Session, base_url: str, credentials: dict[str, Any]) -> requests.Response:
     """Get an access token and make the session send it as Bearer (the fuzz run reuses this).
 
-    A request's own Authorization header of another form is sent as it is (see SessionBearer): a
+    A request's own Authorization header of another form is sent as it is (see SessionCredential): a
     fuzz case's broken header must reach the emulator as generated, not be replaced by this login.
     """
     answer = session.get(base_url + "/1/oauth2/token", params=token_params(credentials), timeout=30)
     if answer.status_code == 200:
-        session.auth = SessionBearer(answer.json()["access_token"])
+        session.auth = SessionCredential(f"Bearer {answer.json()['access_token']}", replace_schemes=("bearer",))
     return answer
 
 

@@ -10,7 +10,7 @@ from mockservers.core import fidelity
 from mockservers.core.clock import MAX_EPOCH, MIN_EPOCH
 from mockservers.core.errors import ApiError, BadRequestError
 from mockservers.core.safejson import safe_loads
-from mockservers.core.views import flag
+from mockservers.core.views import flag, int_value
 from mockservers.vonage.errors import vonage_error
 from mockservers.vonage.state import EDITABLE, READ_ONLY
 
@@ -65,10 +65,10 @@ def int_param(args: Any, name: str, default: int, low: int, high: int) -> int:
     if raw == "":
         _blank(name)
         return default
-    text = raw.strip()
-    if not _DIGITS.match(text) or len(text.lstrip("0")) > len(str(high)) or not low <= int(text) <= high:
-        raise bad(f"{name} must be an integer from {low} to {high}; got {raw!r}", name)
-    number = int(text)
+    try:
+        number = int_value(raw.strip(), name, low, high)
+    except BadRequestError:
+        raise bad(f"{name} must be an integer from {low} to {high}; got {raw!r}", name) from None
     if str(number) != raw:
         fidelity.warn("non-canonical-value", f"{name} {raw!r} is read as {number}; send plain digits", "inferred")
     return number

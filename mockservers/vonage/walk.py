@@ -14,14 +14,12 @@ import uuid
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import requests
-import requests.auth
 from cryptography.hazmat.primitives import serialization
 
-from mockservers.conformance.check import Walk
+from mockservers.conformance.check import SessionCredential, Walk
 from mockservers.core.paths import fixtures_dir
 
 # Vonage's JWT guide: RS256 with the application's private key; without exp a token lives 15 minutes,
@@ -45,22 +43,8 @@ def _load_key(pem: str) -> Any:
     return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
-class SessionCredential(requests.auth.AuthBase):
-    """The session's credential, sent only where a request brings none of its own.
-
-    A request that sets its own ``Authorization`` header, or a ``jwt-token`` / ``api_key`` query
-    parameter, reaches the emulator exactly as made: a test (or the fuzz run's invalid cases) can send
-    a broken credential through a logged-in session, and the emulator judges that credential.
-    """
-
-    def __init__(self, authorization: str) -> None:
-        self.authorization = authorization
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        query = parse_qs(urlsplit(request.url or "").query, keep_blank_values=True)
-        if "Authorization" not in request.headers and not {"jwt-token", "api_key", "api_secret"} & set(query):
-            request.headers["Authorization"] = self.authorization
-        return request
+# Credentials Vonage takes in the query: a request naming one brings its own.
+_QUERY_CREDENTIALS = ("jwt-token", "api_key", "api_secret")
 
 
 def authenticate(session: requests.Session, base_url: str, credentials: dict[str, Any]) -> requests.Response | None:
@@ -71,10 +55,10 @@ def authenticate(session: requests.Session, base_url: str, credentials: dict[str
     """
     if credentials.get("application_id") and credentials.get("private_key"):
         token = mint_jwt(credentials["application_id"], credentials["private_key"])
-        session.auth = SessionCredential(f"Bearer {token}")
+        session.auth = SessionCredential(f"Bearer {token}", own_query=_QUERY_CREDENTIALS)
     else:
         basic = base64.b64encode(f"{credentials['api_key']}:{credentials['api_secret']}".encode()).decode()
-        session.auth = SessionCredential(f"Basic {basic}")
+        session.auth = SessionCredential(f"Basic {basic}", own_query=_QUERY_CREDENTIALS)
     return None
 
 
