@@ -17,12 +17,32 @@ from typing import Any
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import requests
+from requests.auth import AuthBase
 
 from mockservers.conformance.report import Report, endpoint_label
 from mockservers.conformance.traffic import PROBE_HEADER
 from mockservers.core.contracts import contract_set
 from mockservers.core.journal import summarize_body
 from mockservers.registry import walk_of
+
+
+class SessionBearer(AuthBase):
+    """The session's login as ``Authorization: Bearer <token>``, unless a request sends another form.
+
+    A request without an Authorization header, or with one of the Bearer scheme (whatever its
+    token: the session holds the credentials), gets the session's token. A header of any other
+    form is sent as it is: a caller's deliberately broken header (a fuzzer's negative case) then
+    reaches the server as generated instead of being replaced by the login.
+    """
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+    def __call__(self, prepared: requests.PreparedRequest) -> requests.PreparedRequest:
+        sent = prepared.headers.get("Authorization")
+        if sent is None or sent.split(" ", 1)[0].lower() == "bearer":
+            prepared.headers["Authorization"] = f"Bearer {self.token}"
+        return prepared
 
 
 class Walk:

@@ -60,12 +60,15 @@ def describe(warnings: list[dict[str, str]], limit: int = 20) -> str:
     )
 
 
-def undeclared_query_parameters(provider: str, method: str, path: str, names: list[str]) -> list[str]:
+def undeclared_query_parameters(
+    provider: str, method: str, path: str, names: list[str], include_open: bool = False
+) -> list[str]:
     """Query parameters the provider's contract does not declare for this endpoint (nor as credentials).
 
     Only where the contract closes the list (no query schema at all, or ``additionalProperties:
     false``); a query schema that admits other names (e.g. Blue Billywig's field filters) leaves
-    the judgement to the provider's own code.
+    the judgement to the provider's own code, which may ask with ``include_open=True`` for the
+    names such a schema does not list.
     """
     from mockservers.core.contracts import (
         contract_set,  # contracts load jsonschema: paid on first request only
@@ -84,7 +87,7 @@ def undeclared_query_parameters(provider: str, method: str, path: str, names: li
     patterns: list[str] = []
     if endpoint.query:
         closed = _collect(contracts, endpoint.query, contracts.schema(endpoint.query), declared, patterns)
-        if not closed:
+        if not closed and not include_open:
             return []
     return [n for n in names if n not in declared and not any(re.search(p, n) for p in patterns)]
 
@@ -107,9 +110,9 @@ def _collect(contracts: Any, file: str, node: dict[str, Any], names: set[str], p
     return closed
 
 
-def warn_undeclared_query(provider: str, method: str, path: str, names: list[str]) -> None:
+def warn_undeclared_query(provider: str, method: str, path: str, names: list[str], include_open: bool = False) -> None:
     """Warn once per query parameter the documented API does not have: the real service may refuse it."""
-    for name in undeclared_query_parameters(provider, method, path, names):
+    for name in undeclared_query_parameters(provider, method, path, names, include_open):
         warn(
             "unknown-parameter",
             f"query parameter {name!r} is not in the documented API; it is ignored here, the real service may refuse it",

@@ -80,7 +80,7 @@ def _summary_from(operation_id: str) -> str:
 
 
 def overlay(provider: str) -> dict[str, Any]:
-    """The provider's OpenAPI-only additions (servers, security schemes, examples), or {} without them."""
+    """The provider's OpenAPI-only additions (servers, security schemes, path parameter schemas, examples), or {}."""
     folder = contracts_dir() / provider / "openapi"
     path = folder / "overlay.json"
     found = json.loads(path.read_text()) if path.is_file() else {}
@@ -93,7 +93,11 @@ def overlay(provider: str) -> dict[str, Any]:
 def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     error_type = contracts.index.get("error_content_type") or JSON
     _, path_params = openapi_path(endpoint.path)
-    operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": list(path_params)}
+    # The overlay may state a path parameter's schema by name (e.g. integer ids): the emulator's
+    # rules (werkzeug rules take any text) stated where clients and fuzzers read them.
+    declared = extra.get("path_parameters", {})
+    path_params = [{**p, "schema": copy.deepcopy(declared[p["name"]])} if p["name"] in declared else p for p in path_params]
+    operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": path_params}
     operation["summary"] = raw.get("summary") or _summary_from(endpoint.operation)
     security = extra.get("operations", {}).get(endpoint.operation, {}).get("security")
     if security is not None:

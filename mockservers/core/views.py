@@ -22,6 +22,11 @@ from mockservers.core import fidelity
 from mockservers.core.blobs import BlobInfo, BlobWriter
 from mockservers.core.errors import BadRequestError
 
+# White space as a regex class body: every character Python's or ECMA-262's ``\s`` names, so a
+# contract pattern spelled with it means the same to Python's jsonschema, to ECMA-262 validators
+# and to the emulator (``\s`` alone differs: Python counts \x1c-\x1f and \x85, ECMA-262 \ufeff).
+WHITE_SPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
 # The one documented set of boolean spellings (case-insensitive); JSON booleans and 0/1 too.
 TRUE_WORDS = ("true", "1", "yes")
 FALSE_WORDS = ("false", "0", "no")
@@ -147,17 +152,41 @@ def query_flag(name: str, default: bool | None = False) -> bool | None:
     return flag(request.args.get(name), name, default)
 
 
+def whole_number(value: Any, name: str) -> Any:
+    """A JSON number with an integral value sent as a float (``214.0``) as that int, with a warning.
+
+    JSON Schema counts ``214.0`` as an integer, and a client that computes a size or an id in
+    floating point sends it so; the real services most plausibly read it as the integer. Any
+    other value is returned unchanged (for the caller's own check).
+    """
+    if isinstance(value, float) and value.is_integer():
+        fidelity.warn("float-integer", f"{name} sent as the JSON number {value!r}; read as the integer {int(value)}", "inferred")
+        return int(value)
+    return value
+
+
 def int_value(value: Any, name: str, low: int, high: int) -> int:
     """An integer within [low, high] from a JSON integer or a string of digits."""
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and value.isascii() and value.isdigit():
-        number = int(value)
+        digits = value.lstrip("0") or "0"
+        if len(digits) > len(str(abs(high))):  # too large, and int() refuses over 4300 digits
+            raise BadRequestError(f"{name} must be an integer from {low} to {high}; got {_excerpt(value)}", name)
+        number = int(digits)
     else:
-        raise BadRequestError(f"{name} must be an integer from {low} to {high}; got {value!r}", name)
+        raise BadRequestError(f"{name} must be an integer from {low} to {high}; got {_excerpt(value)}", name)
     if not low <= number <= high:
-        raise BadRequestError(f"{name} must be an integer from {low} to {high}; got {value!r}", name)
+        raise BadRequestError(f"{name} must be an integer from {low} to {high}; got {_excerpt(value)}", name)
     return number
+
+
+def _excerpt(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, cut to ``limit`` characters for an error message."""
+    if isinstance(value, int) and value.bit_length() > 128:  # repr() refuses over 4300 digits
+        return f"an integer of about {int(value.bit_length() * math.log10(2)) + 1} digits"
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
 
 
 def query_int(name: str, default: int, low: int, high: int, blank_is_default: bool = False) -> int:

@@ -75,3 +75,13 @@ def test_credentials_in_the_query_are_not_undocumented(bluebillywig) -> None:
     assert undeclared_query_parameters("bluebillywig", "GET", "/sapi/publication", ["rpctoken", "zzz"]) == ["zzz"]
     # A query schema that admits other names (field filters) leaves the judgement to the provider.
     assert undeclared_query_parameters("bluebillywig", "GET", "/sapi/mediaclip", ["status", "zzz"]) == []
+
+
+def test_an_open_query_schema_lists_its_undeclared_names_when_the_provider_asks() -> None:
+    from mockservers.core.fidelity import undeclared_query_parameters
+
+    names = ["page", "zzz", "access_token"]
+    # Mediaflow's list queries admit other names: by default the judgement is the provider's own...
+    assert undeclared_query_parameters("mediaflow", "GET", "/1/file/latest", names) == []
+    # ...which asks for the names the schema does not list (credentials in the query excluded).
+    assert undeclared_query_parameters("mediaflow", "GET", "/1/file/latest", names, include_open=True) == ["zzz"]

@@ -26,6 +26,7 @@ from mockservers.core.views import (
     request_fields,
     request_json,
     state,
+    whole_number,
 )
 
 app = Flask(__name__)
@@ -73,6 +74,10 @@ def _routes(flask_app: Flask) -> None:
     def things() -> dict[str, Any]:
         body = json_object(request_json(), required=("name",), unknown="warn", name="thing")
         return {"name": body["name"], "state": type(state()).__name__}
+
+    @flask_app.post("/count")
+    def count() -> dict[str, Any]:
+        return {"n": int_value(whole_number(request_json()["n"], "n"), "n", 0, 10)}
 
 
 DEMO = Provider("views-demo", "demo", 0, _State, _routes, lambda e: Flask.response_class(e.message, e.status))
@@ -128,6 +133,35 @@ def test_int_value_bounds_json_and_text() -> None:
     for bad in (11, -1, True, "1.5", "x", 2.0):
         with pytest.raises(BadRequestError, match="n must be an integer from 0 to 10"):
             int_value(bad, "n", 0, 10)
+
+
+def test_int_value_refuses_a_very_long_digit_string_as_out_of_range() -> None:
+    # int() refuses more than 4300 digits (ValueError, a 500 if it escaped); leading zeros still count as nothing.
+    assert int_value("0" * 5000 + "7", "n", 0, 10) == 7
+    with pytest.raises(BadRequestError) as caught:
+        int_value("9" * 5000, "n", 0, 10)
+    assert caught.value.field == "n" and "n must be an integer from 0 to 10" in caught.value.message
+    assert len(caught.value.message) < 120  # the value is cut in the message
+
+
+def test_whole_number_reads_a_float_valued_integer_with_a_warning() -> None:
+    with app.test_request_context("/"):
+        assert whole_number(5, "n") == 5 and whole_number("5", "n") == "5" and whole_number(2.5, "n") == 2.5
+        assert whole_number(float("inf"), "n") == float("inf") and whole_number(True, "n") is True
+        value = whole_number(214.0, "filesize")
+        assert value == 214 and type(value) is int
+
+
+def test_whole_number_warns_on_the_journal_entry() -> None:
+    emulator = Emulator(DEMO)
+    try:
+        emulator.app.test_client().post("/things", json={"name": "a"})
+        assert emulator.journal.last().warnings == []
+        emulator.app.test_client().post("/count", json={"n": 3.0})
+        (warning,) = emulator.journal.last().warnings
+        assert warning["code"] == "float-integer" and "3.0" in warning["message"] and warning["source"] == "inferred"
+    finally:
+        emulator.close()
 
 
 def test_query_int_is_the_same_helper_as_core_params() -> None:
