@@ -102,6 +102,13 @@ def warn_method(expected: str) -> None:
         )
 
 
+def warn_unknown_params(*known: str) -> None:
+    """Note query parameters this endpoint does not read (accepted and ignored, as SAPI is not known to refuse them)."""
+    for name in request.args:
+        if name not in known and name != "rpctoken":
+            fidelity.warn("unknown-parameter", f"query parameter {name[:80]!r} is not known here and is ignored", "inferred")
+
+
 def args() -> tuple[dict[str, str], dict[str, list[str]]]:
     """Query parameters: first values, and every value per name."""
     multi = {name: request.args.getlist(name) for name in request.args}
