@@ -71,7 +71,11 @@ def current_key(st: BlueBillywigState) -> dict[str, Any]:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
-    raw = request.headers.get("rpctoken") or request.args.get("rpctoken") or body_rpctoken()
+    sent = [request.headers.get("rpctoken"), request.args.get("rpctoken"), body_rpctoken()]
+    raw = next((value for value in sent if value and value.strip()), None)
+    if raw is None and any(value is not None for value in sent):
+        # An rpctoken was sent, but empty: it still wins over a Bearer header, and is refused.
+        return st.authenticate_rpctoken("")
     if scheme.lower() == "bearer" and token and raw is None:
         return st.authenticate_jwt(token)
     return st.authenticate_rpctoken(raw)
