@@ -53,7 +53,7 @@ NOT_YET: dict[str, set[str]] = {
     # the logged-in session then overrides: accepted with 200 (an artefact of the harness, open).
     "pixop": {"negative_data_rejection"},
     "vonage": {"positive_data_acceptance", "negative_data_rejection"},
-    "bluebillywig": {"positive_data_acceptance"},
+    "bluebillywig": set(),
     "mediaflow": {"positive_data_acceptance", "negative_data_rejection"},
     "mediabank": {"positive_data_acceptance", "negative_data_rejection"},
 }
