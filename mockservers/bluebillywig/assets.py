@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from mockservers.bluebillywig.state import BlueBillywigState
+from mockservers.core import fidelity
 from mockservers.core.errors import BadRequestError, NotFoundError
-from mockservers.core.views import int_value
+from mockservers.core.views import int_value, whole_number
 
 ASSET_STATUSES = ("active", "inactive")
 NUMBER_FIELDS = ("length", "width", "height", "bandwidth", "filesize")
 # The reference's mediaasset example carries filename, filesize, jobqid and exactlength as a string ("80013.267").
 ASSET_FIELDS = frozenset({"mediatype", "status", "src", "mimetype", "exactlength", "filename", "jobqid", *NUMBER_FIELDS})
-_DECIMAL = re.compile(r"^[0-9]+(\.[0-9]+)?$")
+_DECIMAL = re.compile(r"[0-9]{1,15}(?:\.[0-9]+)?")
 BODY_FIELDS = ASSET_FIELDS | {"id", "mediaclipid", "type"}
-_MEDIATYPE = re.compile(r"^[A-Z0-9]+(_[A-Z0-9]+)*$")
+_MEDIATYPE = re.compile(r"[A-Z0-9]+(?:_[A-Z0-9]+)*")
+MAX_MILLISECONDS = 10**15
 
 
 def _number(where: str, value: Any) -> int:
     # The seed's assets carry numbers as strings ("length": "30"); the kit's int_value reads both forms.
-    return int_value(value, where, 0, 10**15)
+    return int_value(whole_number(value, where), where, 0, 10**15)
 
 
 def _milliseconds(where: str, value: Any) -> str:
-    # exactlength: milliseconds, possibly fractional; a number or its decimal string.
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise BadRequestError(f"{where} must be a number of milliseconds like 80013.267; got {value!r}", where)
-    text = repr(value) if isinstance(value, float) else str(value)
-    if not _DECIMAL.match(text):
-        raise BadRequestError(f"{where} must be a number of milliseconds like 80013.267; got {value!r}", where)
-    return text
+    # exactlength: milliseconds, possibly fractional; a number or its decimal string (kept as a decimal string).
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= MAX_MILLISECONDS:
+        return str(value) if isinstance(value, int) else format(Decimal(repr(value)), "f")
+    if isinstance(value, str) and _DECIMAL.fullmatch(value):
+        return value
+    raise BadRequestError(f"{where} must be a number of milliseconds like 80013.267 (at most {MAX_MILLISECONDS}); got {value!r}", where)
 
 
 def validate_asset(item: Any, where: str, creating: bool, allowed: frozenset[str] = ASSET_FIELDS) -> dict[str, Any]:
@@ -39,13 +41,18 @@ def validate_asset(item: Any, where: str, creating: bool, allowed: frozenset[str
         raise BadRequestError(f"{where} must be a mediaasset object", where)
     unknown = sorted(set(item) - allowed - {"id"})
     if unknown:
-        raise BadRequestError(f"{where}.{unknown[0]} is not a mediaasset attribute; known: {', '.join(sorted(ASSET_FIELDS))}", f"{where}.{unknown[0]}")
+        # As for mediaclips: not known to be refused by SAPI, so ignored and warned.
+        fidelity.warn(
+            "unknown-field",
+            f"{where}: {', '.join(unknown)[:200]} not a mediaasset attribute the emulator knows; ignored (known: {', '.join(sorted(ASSET_FIELDS))})",
+            "inferred",
+        )
     out: dict[str, Any] = {}
     for name in ("mediatype", "src"):
         if creating and not item.get(name):
             raise BadRequestError(f"{where}.{name} is required", f"{where}.{name}")
     if "mediatype" in item:
-        if not isinstance(item["mediatype"], str) or not _MEDIATYPE.match(item["mediatype"]):
+        if not isinstance(item["mediatype"], str) or not _MEDIATYPE.fullmatch(item["mediatype"]):
             raise BadRequestError(f"{where}.mediatype must be a rendition name like MP4_MAIN, MP4_HD or MP4_HLS", f"{where}.mediatype")
         out["mediatype"] = item["mediatype"]
     if "src" in item:
@@ -109,7 +116,8 @@ def put_asset(state: BlueBillywigState, body: Any, asset_id: str | None, user: s
     if "type" in body and body["type"] != "MediaAsset":
         raise BadRequestError(f"type must be MediaAsset; got {body['type']!r}", "type")
     if asset_id is not None and "id" in body and str(body["id"]) != asset_id:
-        raise BadRequestError(f"id in the body ({body['id']}) differs from the mediaasset addressed ({asset_id})", "id")
+        fidelity.warn("id-mismatch", f"id in the body ({str(body['id'])[:40]}) differs from the mediaasset addressed ({asset_id}); "
+                      "the addressed one is updated", "inferred")
     target_id = asset_id or (str(body["id"]) if body.get("id") not in (None, "") else None)
     clip_ref = body.get("mediaclipid")
     if clip_ref is not None and not isinstance(clip_ref, (str, int)) or isinstance(clip_ref, bool):
@@ -127,8 +135,12 @@ def put_asset(state: BlueBillywigState, body: Any, asset_id: str | None, user: s
     else:
         record = state.asset(target_id)
         if clip_ref not in (None, "") and str(clip_ref) != record["mediaclipid"]:
-            raise BadRequestError(
-                f"mediaasset {record['id']} belongs to mediaclip {record['mediaclipid']}; it cannot move to {clip_ref}", "mediaclipid"
+            # Not documented; the asset stays with its clip (the emulator has no way to move one), warned.
+            fidelity.warn(
+                "read-only",
+                f"mediaasset {record['id']} belongs to mediaclip {record['mediaclipid']}; it cannot move to {str(clip_ref)[:40]}, "
+                "so mediaclipid is ignored",
+                "inferred",
             )
         record.update(validate_asset(body, "mediaasset", creating=False, allowed=BODY_FIELDS))
         clip = state.clip(record["mediaclipid"])

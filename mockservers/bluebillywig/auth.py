@@ -62,7 +62,9 @@ def _window(secret: str, token: str, now: float, offsets: tuple[int, ...]) -> in
 
 def check_rpctoken(keys: dict[str, dict[str, Any]], raw: str | None, now: float) -> dict[str, Any]:
     """The API key a valid rpctoken stands for; else 401 (missing/malformed/wrong/stale) or 403 (key)."""
-    if raw is None or not raw.strip():
+    if raw is not None and not raw.strip():
+        raise unauthorized("malformed rpctoken: it is empty; send {keyId}-{token}, or leave it out and send Authorization: Bearer <jwt>")
+    if raw is None:
         raise unauthorized(
             "authentication required: send an rpctoken header (or ?rpctoken=, or rpctoken in the body) of the form "
             "{keyId}-{token}, "

@@ -23,7 +23,7 @@ from mockservers.core import fidelity
 from mockservers.core.clock import parse_iso8601
 from mockservers.core.errors import BadRequestError, ConflictError
 from mockservers.core.safejson import safe_loads
-from mockservers.core.views import int_value
+from mockservers.core.views import int_value, whole_number
 
 MEDIATYPES = ("video", "audio", "image", "document", "font")
 USETYPES = ("editorial", "commercial")
@@ -32,6 +32,8 @@ STATUSES = ("draft", "published")
 DEFAULT_LIMIT = 15
 DEFAULT_SORT = [("createddate", True)]  # newest first; ties by id desc (the documented default order)
 MAX_LIMIT = 1000
+# Solr reads rows and start as 32-bit ints: larger values are refused there (400), so here.
+SOLR_INT = 2**31 - 1
 READ_ONLY = (
     "type", "createddate", "updateddate", "publisheddate", "views", "width", "height", "dar", "originalWidth",
     "originalHeight", "createdBy", "updatedBy", "src", "gendeeplink", "hasJobs", "transcodingFinished",
@@ -64,12 +66,14 @@ def _string(name: str, value: Any, max_length: int = 1024, allow_none: bool = Fa
 def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str:
     if not isinstance(value, str) or value.lower() not in choices:
         raise BadRequestError(f"{name} must be one of {', '.join(choices)}; got {value!r}", name)
+    if value not in choices:
+        fidelity.warn("letter-case", f"{name} {value!r} is read as {value.lower()!r}; the reference spells it in lower case", "inferred")
     return value.lower()
 
 
 def _non_negative_int(name: str, value: Any) -> int:
     # The SDKs send numbers as strings at times (FACTS.md): the kit's int_value reads both.
-    return int_value(value, name, 0, 10**9)
+    return int_value(whole_number(value, name), name, 0, 10**9)
 
 
 def _string_list(name: str, value: Any) -> list[str]:
@@ -78,15 +82,22 @@ def _string_list(name: str, value: Any) -> list[str]:
     return list(dict.fromkeys(value))
 
 
+# RFC 3339 date-time (JSON Schema's format: date-time), the form the reference answers.
+_RFC3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})")
+
+
 def _date(name: str, value: Any) -> float:
     if value is None:
         return 0.0
     if not isinstance(value, str):
         raise BadRequestError(f"{name} must be an ISO 8601 date-time string like 2021-11-29T14:20:37Z", name)
     try:
-        return parse_iso8601(value).timestamp()
+        stamp = parse_iso8601(value.replace("z", "Z")).timestamp()
     except (ValueError, OverflowError):
         raise BadRequestError(f"{name} must be an ISO 8601 date-time string like 2021-11-29T14:20:37Z; got {value!r}", name) from None
+    if not _RFC3339.fullmatch(value):
+        fidelity.warn("date-format", f"{name} {value!r} is read as ISO 8601; the reference uses date-times like 2021-11-29T14:20:37Z", "inferred")
+    return stamp
 
 
 def _chapters(value: Any) -> list[dict[str, Any]]:
@@ -108,7 +119,7 @@ def _chapters(value: Any) -> list[dict[str, Any]]:
 
 def _deeplink(value: Any) -> str:
     text = _string("deeplink", value, 2048) or ""
-    if text and not re.match(r"^https?://\S+$", text):
+    if text and not (re.fullmatch(r"https?://\S+", text)):
         raise BadRequestError(f"deeplink must be an http(s) URL or empty; got {text!r}", "deeplink")
     return text
 
@@ -168,11 +179,23 @@ def _check_body(body: Any) -> dict[str, Any]:
     return body
 
 
-def _check_unchanged(state: BlueBillywigState, clip: dict[str, Any], body: Mapping[str, Any], names: tuple[str, ...], why: str) -> None:
+def _drop_changed(
+    state: BlueBillywigState, clip: dict[str, Any], body: dict[str, Any], names: tuple[str, ...], why: str
+) -> dict[str, Any]:
+    """The body without the attributes of ``names`` it would change; each one dropped is warned.
+
+    Clients PUT back whole objects they read, so an unchanged value is fine. A changed one is ignored:
+    the reference calls these attributes read-only (or settable once) but does not say SAPI refuses a
+    body that carries another value, so the emulator keeps the stored one and says so.
+    """
     current = clip_json(clip, state.db["mediaassets"], state.now())
-    for name in names:
-        if name in body and body[name] != current.get(name) and not (body[name] in (None, "", []) and current.get(name) in (None, "", [])):
-            raise BadRequestError(f"{name} {why}", name)
+    changed = [
+        name for name in names
+        if name in body and body[name] != current.get(name) and not (body[name] in (None, "", []) and current.get(name) in (None, "", []))
+    ]
+    for name in changed:
+        fidelity.warn("read-only", f"{name} {why}; the value sent is ignored and the stored one kept", "doc")
+    return {k: v for k, v in body.items() if k not in changed}
 
 
 def _set_status(clip: dict[str, Any], status: str, now: float) -> None:
@@ -188,9 +211,9 @@ def create(state: BlueBillywigState, body: Any, user: str) -> dict[str, Any]:
     body = _check_body(body)
     now = state.now()
     clip = new_clip_record(state, "0", now, user)
-    _check_unchanged(state, clip, body, READ_ONLY, "is read-only")
     if "type" in body and body["type"] != "MediaClip":
         raise BadRequestError(f"type must be MediaClip; got {body['type']!r}", "type")
+    body = _drop_changed(state, clip, body, READ_ONLY, "is read-only")
     if "mediatype" in body:
         clip["mediatype"] = _choice("mediatype", body["mediatype"], MEDIATYPES)
     for name in WRITABLE:
@@ -212,15 +235,20 @@ def create(state: BlueBillywigState, body: Any, user: str) -> dict[str, Any]:
 def update(state: BlueBillywigState, clip: dict[str, Any], body: Any, user: str) -> dict[str, Any]:
     """Change writable attributes; read-only ones may only be echoed back unchanged."""
     body = _check_body(body)
+    if "type" in body and body["type"] != "MediaClip":
+        raise BadRequestError(f"type must be MediaClip; got {body['type']!r}", "type")
     if "id" in body and str(body["id"]) != clip["id"]:
-        raise BadRequestError(f"id in the body ({body['id']}) differs from the mediaclip addressed ({clip['id']})", "id")
-    _check_unchanged(state, clip, body, READ_ONLY, "is read-only")
-    _check_unchanged(
+        # Not documented either way; the addressed clip is the one meant (the reference's update example
+        # carries the id because it is the clip's own).
+        fidelity.warn("id-mismatch", f"id in the body ({str(body['id'])[:40]}) differs from the mediaclip addressed ({clip['id']}); "
+                      "the addressed one is updated", "inferred")
+    body = _drop_changed(state, clip, body, READ_ONLY, "is read-only")
+    body = _drop_changed(
         state, clip, body, CREATE_ONLY,
         "can only be set when the mediaclip is created (manage assets through /sapi/mediaasset)",
     )
     if clip["ingested"]:
-        _check_unchanged(state, clip, body, ("sourceid",), "is read-only after the initial ingest")
+        body = _drop_changed(state, clip, body, ("sourceid",), "is read-only after the initial ingest")
     draft = dict(clip)
     for name in WRITABLE:
         if name in body:
@@ -263,13 +291,27 @@ def delete(state: BlueBillywigState, clip: dict[str, Any], purge: bool, user: st
     return DELETED
 
 
+# The documented form (the reference prints typographic quotes, clients send straight ones); the query
+# contracts of PUT and DELETE /sapi/mediaclip state the same pattern (a test checks they agree).
+SOURCEID_QUERY = '^sourceid:(?:"(?:[^"\\\\]|\\\\[^\\n\\r])*"|[\u201c\u201d\u201e](?:[^"\u201d\\\\]|\\\\[^\\n\\r])*\u201d)$'
+_SOURCEID_QUERY = re.compile(SOURCEID_QUERY)
+
+
 def sourceid_of_query(text: str | None) -> str:
-    """The source id of ``q=sourceid:"..."`` (the only query PUT and DELETE accept)."""
+    """The source id of ``q=sourceid:"..."`` (the only query PUT and DELETE accept).
+
+    Another spelling that still reads as one sourceid term (no quotes, spaces around it) is accepted
+    with a warning; anything else is a 400.
+    """
     if text is None:
         raise BadRequestError('this request needs q=sourceid:"..." (or the mediaclip id in the path)', "q")
+    if not text.strip():
+        raise BadRequestError('q must be sourceid:"<sourceid>" here; it is empty', "q")
     node = query.parse_query(text)
     if not isinstance(node, query.Term) or node.field != "sourceid" or (not node.phrase and ("*" in node.text or "?" in node.text)):
-        raise BadRequestError(f'q must be exactly sourceid:"<sourceid>" here; got {text!r}', "q")
+        raise BadRequestError(f'q must be exactly sourceid:"<sourceid>" here; got {text[:200]!r}', "q")
+    if not _SOURCEID_QUERY.fullmatch(text):
+        fidelity.warn("query-form", f'q {text[:80]!r} is read as sourceid {node.text[:80]!r}; the reference documents q=sourceid:"<sourceid>"', "doc")
     return node.text
 
 
@@ -288,6 +330,8 @@ def _thumbnail_specs(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         raise BadRequestError("thumbnails must be a list of {src, width, height, main}", "thumbnails")
     out = []
+    # Without any thumbnail saying main: true, the first is the main one.
+    stated = any(isinstance(item, dict) and item.get("main") is True for item in value)
     for index, item in enumerate(value):
         where = f"thumbnails[{index}]"
         if not isinstance(item, dict) or set(item) - {"src", "width", "height", "main", "crops"}:
@@ -295,7 +339,7 @@ def _thumbnail_specs(value: Any) -> list[dict[str, Any]]:
         src = _string(f"{where}.src", item.get("src"), 2048)
         if not src:
             raise BadRequestError(f"{where}.src is required", f"{where}.src")
-        main = item.get("main", index == 0)
+        main = item.get("main", index == 0 and not stated)
         if not isinstance(main, bool):
             raise BadRequestError(f"{where}.main must be true or false", f"{where}.main")
         out.append({
@@ -313,6 +357,19 @@ def _thumbnail_specs(value: Any) -> list[dict[str, Any]]:
 def _int_param(params: Mapping[str, str], name: str, default: int, high: int) -> int:
     raw = params.get(name)
     return default if raw is None or raw == "" else int_value(raw, name, 0, high)
+
+
+def page_window(params: Mapping[str, str]) -> tuple[int, int]:
+    """``limit`` (default 15) and ``offset`` of a list; a limit above MAX_LIMIT is read as MAX_LIMIT, warned.
+
+    Whether SAPI caps or refuses a larger limit is not documented; capping is what list APIs commonly do,
+    and the answer's ``limit`` says what was used.
+    """
+    limit = _int_param(params, "limit", DEFAULT_LIMIT, SOLR_INT)
+    if limit > MAX_LIMIT:
+        fidelity.warn("limit-capped", f"limit {limit} is read as {MAX_LIMIT}, the most one page holds here", "inferred")
+        limit = MAX_LIMIT
+    return limit, _int_param(params, "offset", 0, SOLR_INT)
 
 
 def _mentions_deleted(node: query.Node) -> bool:
@@ -378,8 +435,21 @@ def build_filter(params: Mapping[str, str], multi: Mapping[str, list[str]], extr
         # A plain filter compares the whole value (booleans and numbers arrive as strings, FACTS.md).
         clauses.append(query.Or(tuple(query.Term(name, v, phrase=True) for v in values)) if len(values) > 1 else query.Term(name, values[0], phrase=True))
     q = params.get("q")
+    if q is not None and len(q) > query.MAX_QUERY_LENGTH:
+        # A size limit (the contract's maxLength), not a reading problem: refused.
+        raise BadRequestError(f"q is longer than {query.MAX_QUERY_LENGTH} characters", "q")
     if q is not None and q.strip():
-        clauses.append(query.parse_query(q))
+        try:
+            clauses.append(query.parse_query(q))
+        except BadRequestError as exc:
+            # The Node SDK records that SAPI ignores an unreadable filter with HTTP 200; a q it cannot read is
+            # taken the same way (inferred): ignored, so the list is as without q, and warned.
+            fidelity.warn(
+                "unreadable-query",
+                f"q is ignored, as SAPI ignores unreadable filters: {exc.message}; the real service may refuse it (Solr "
+                "answers 400 to a query it cannot parse)",
+                "inferred",
+            )
     for raw in multi.get("filterset", []):
         clauses.extend(_filterset_clauses(raw))
     plain_fq = multi.get("fq", [])
@@ -404,8 +474,7 @@ def list_clips(state: BlueBillywigState, params: Mapping[str, str], multi: Mappi
     """A page of clips matching q/filters, sorted (default newest first), as ``{count, numfound, items...}``."""
     node = build_filter(params, multi, extra_allowed)
     sort = query.parse_sort(params["sort"]) if params.get("sort", "").strip() else DEFAULT_SORT
-    limit = _int_param(params, "limit", DEFAULT_LIMIT, MAX_LIMIT)
-    offset = _int_param(params, "offset", 0, 10**9)
+    limit, offset = page_window(params)
     fields = [f.strip() for f in params.get("fields", "").split(",") if f.strip()] or None
     state.settle()
     now = state.now()

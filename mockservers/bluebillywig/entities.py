@@ -116,7 +116,8 @@ def update(state: BlueBillywigState, name: str, entity_id: str, body: Any, user:
     """Change the properties a body carries."""
     record = get(state, name, entity_id)
     if isinstance(body, dict) and body.get("id") not in (None, "") and str(body["id"]) != record["id"]:
-        raise BadRequestError(f"id in the body ({body['id']}) differs from the {record['kind']} addressed ({record['id']})", "id")
+        fidelity.warn("id-mismatch", f"id in the body ({str(body['id'])[:40]}) differs from the {record['kind']} addressed "
+                      f"({record['id']}); the addressed one is updated", "inferred")
     draft = {**record, "props": dict(record["props"])}
     _apply(state, kind_of(name), draft, body)
     draft["updated"] = state.now()
@@ -152,6 +153,10 @@ def list_entities(state: BlueBillywigState, name: str, limit: int, offset: int, 
     kind = kind_of(name)
     found = [r for r in state.db["entities"].values() if r["kind"] == kind.name]
     for key, value in filters.items():
+        if key not in kind.defaults and key != "mediaclipid":
+            # Filtering on a property the kind does not have is not known to be refused: it matches what stores it.
+            fidelity.warn("unknown-parameter", f"{kind.name} has no property {key[:80]!r} the SDKs show; the filter matches "
+                          "only entities that store it", "inferred")
         found = [r for r in found if str(r["props"].get(key, "")) == value]
     found.sort(key=lambda r: int(r["id"]), reverse=True)
     page = found[offset : offset + limit]

@@ -12,7 +12,9 @@ def iso(epoch: float | None) -> str | None:
     """The seed's timestamp form, UTC: ``2021-11-29T14:20:37Z`` (None stays null)."""
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = datetime.fromtimestamp(epoch, tz=timezone.utc)
+    # Four-digit years also before 1000 (a client's ``date`` may be any RFC 3339 year; strftime would not pad).
+    return f"{when.year:04d}-{when:%m-%dT%H:%M:%S}Z"
 
 
 def asset_json(asset: dict[str, Any], with_clip: bool = True) -> dict[str, Any]:

@@ -21,6 +21,8 @@ class BlueBillywigState(BaseState):
 
     provider = "bluebillywig"
     tables = ("keys", "mediaclips", "mediaassets", "versions", "uploads", "entities")
+    # The token of the scheduled S3 sweep (uploads.schedule_check); runtime only, never in a snapshot.
+    _s3_sweep: object | None = None
 
     # -- world -------------------------------------------------------------
     def default_world(self) -> dict[str, Any]:
@@ -33,8 +35,9 @@ class BlueBillywigState(BaseState):
 
     def after_load(self) -> None:
         """Scheduled events do not survive a snapshot: look again for the objects of uploads still open."""
-        for upload_id in self.meta.get("pending_puts", []):
-            uploads.schedule_check(self, upload_id)
+        self._s3_sweep = None
+        if self.meta.get("pending_puts"):
+            uploads.schedule_check(self, fresh=True)
 
     def credentials(self) -> dict[str, Any]:
         """The demo key as clients take it (``shared_secret`` = ``{keyId}-{secret}``) and the S3 endpoint."""

@@ -10,7 +10,6 @@ is touched.
 from __future__ import annotations
 
 import base64
-import binascii
 import math
 import os
 import re
@@ -25,10 +24,11 @@ from mockservers.bluebillywig.entities import create as create_entity
 from mockservers.bluebillywig.errors import unprocessable
 from mockservers.bluebillywig.renditions import display_aspect, media_dir, thumbnails
 from mockservers.bluebillywig.world import new_clip_record
+from mockservers.core import fidelity
 from mockservers.core.errors import ApiError, BadRequestError, ConflictError, NotFoundError
 from mockservers.core.media import MediaInfo, NotImageError, NotMediaError, probe_image, probe_media
 from mockservers.core.s3 import ACCESS_KEY_ID, REGION, S3Error
-from mockservers.core.views import int_value
+from mockservers.core.views import int_value, whole_number
 
 if TYPE_CHECKING:
     from mockservers.bluebillywig.state import BlueBillywigState
@@ -62,19 +62,20 @@ def _safe_name(filename: str) -> str:
 def _size(name: str, raw: str | None) -> int:
     if raw is None or not raw.strip():
         raise BadRequestError(f"{name} is required (the file size in bytes)", name)
-    if not (raw.isascii() and raw.strip().isdigit()) or int(raw) <= 0:
+    digits = raw.lstrip("0")
+    if not re.fullmatch(r"[0-9]+", raw) or not digits:
         raise BadRequestError(f"{name} must be a positive integer number of bytes; got {raw!r}", name)
-    if int(raw) > MAX_UPLOAD_BYTES:
-        raise ApiError(413, f"{name} {raw} exceeds the largest upload accepted ({MAX_UPLOAD_BYTES} bytes)", field=name)
-    return int(raw)
+    if len(digits) > 20 or int(digits) > MAX_UPLOAD_BYTES:
+        raise ApiError(413, f"{name} {raw[:40]} exceeds the largest upload accepted ({MAX_UPLOAD_BYTES} bytes)", field=name)
+    return int(digits)
 
 
 def _target_clip(state: BlueBillywigState, raw: str | None, name: str) -> str | None:
-    if raw is None or raw.strip() in ("", "0"):
+    if raw is None or raw in ("", "0"):
         return None
-    if not (raw.strip().isascii() and raw.strip().isdigit()):
-        raise BadRequestError(f"{name} must be a mediaclip id; got {raw!r}", name)
-    clip = state.clip(raw.strip())
+    if not re.fullmatch(r"[0-9]+", raw):
+        raise BadRequestError(f"{name} must be a mediaclip id (digits; empty or 0 for a new clip); got {raw!r}", name)
+    clip = state.clip(raw)
     if clip["status"] == "deleted":
         raise ConflictError(f"mediaclip {clip['id']} is deleted; it cannot take a file")
     return str(clip["id"])
@@ -119,21 +120,45 @@ def _part_url(state: BlueBillywigState, upload: dict[str, Any], number: int) -> 
 
 
 # -- TUS (official Python SDK) -------------------------------------------------------
+# TUS Upload-Metadata: comma-separated "key base64value" pairs (keys printable ASCII without space or comma, the
+# value optional), filename among them with a value. contracts/bluebillywig/openapi/overlay.json states the same
+# pattern (a test checks they agree).
+_B64 = "(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
+_B64_NONEMPTY = "(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)"
+_PAIR = f"[!-+\\--~]+(?: {_B64})?"
+_SEP = "[ \\t]*,[ \\t]*"
+TUS_METADATA = f"^[ \\t]*(?:{_PAIR}{_SEP})*filename {_B64_NONEMPTY}(?:{_SEP}{_PAIR})*[ \\t]*$"
+_TUS_METADATA = re.compile(TUS_METADATA)
+
+
 def parse_tus_metadata(raw: str | None) -> dict[str, str]:
-    """TUS ``Upload-Metadata``: comma-separated ``key base64value`` pairs."""
+    """TUS ``Upload-Metadata``: comma-separated ``key base64value`` pairs, filename required.
+
+    A key given twice (TUS says keys are unique) keeps its last value that is not empty, warned; a
+    value that is not UTF-8 text is read with replacement characters, warned.
+    """
     if raw is None or not raw.strip():
         raise BadRequestError("Upload-Metadata is required (at least: filename <base64>)", "Upload-Metadata")
+    if not _TUS_METADATA.fullmatch(raw):
+        raise BadRequestError(
+            "Upload-Metadata must be comma-separated 'key base64value' pairs (keys without spaces or commas, values "
+            f"base64 with padding), filename among them with a value; got {raw[:200]!r}",
+            "Upload-Metadata",
+        )
     out: dict[str, str] = {}
     for pair in raw.split(","):
-        words = pair.strip().split(" ")
-        if not words[0] or len(words) > 2:
-            raise BadRequestError(f"Upload-Metadata: {pair.strip()!r} is not 'key base64value'", "Upload-Metadata")
+        key, _, encoded = pair.strip(" \t").partition(" ")
+        data = base64.b64decode(encoded, validate=True)
         try:
-            out[words[0]] = base64.b64decode(words[1], validate=True).decode("utf-8") if len(words) == 2 else ""
-        except (binascii.Error, UnicodeDecodeError):
-            raise BadRequestError(f"Upload-Metadata: the value of {words[0]!r} is not base64 of UTF-8 text", "Upload-Metadata") from None
-    if not out.get("filename"):
-        raise BadRequestError("Upload-Metadata must carry filename (base64)", "Upload-Metadata")
+            value = data.decode("utf-8")
+        except UnicodeDecodeError:
+            value = data.decode("utf-8", errors="replace")
+            fidelity.warn("tus-metadata", f"Upload-Metadata {key!r} is not UTF-8 text; read as {value[:80]!r}", "inferred")
+        if key in out:
+            fidelity.warn("tus-metadata", f"Upload-Metadata names {key!r} more than once (TUS keys are unique); the last value is used", "inferred")
+            if not value:
+                continue
+        out[key] = value
     return out
 
 
@@ -184,7 +209,7 @@ def tus_abort(state: BlueBillywigState, upload_id: str) -> None:
 def s3_start(state: BlueBillywigState, filename: str | None, filesize: str | None, contenttype: str | None, clipid: str | None) -> dict[str, Any]:
     """``GET /sapi/mediaclip/0/upload``: one presigned PUT (small files) or presigned multipart parts."""
     if filename is None or not filename.strip() or len(filename) > 255:
-        raise BadRequestError("filename is required (at most 255 characters)", "filename")
+        raise BadRequestError("filename is required: a name that is not blank, at most 255 characters", "filename")
     length = _size("filesize", filesize)
     clip_id = _target_clip(state, clipid, "clipid")
     filetype = _content_type(contenttype)
@@ -254,67 +279,107 @@ def aws_upload(state: BlueBillywigState, kind: str | None, clip_id: str | None) 
 def watch_for_object(state: BlueBillywigState, upload_id: str) -> None:
     """Look for an upload's object in S3 on the virtual clock, every S3_CHECK_SECONDS until the presign expires."""
     state.meta["pending_puts"].append(upload_id)
-    schedule_check(state, upload_id)
+    schedule_check(state)
 
 
-def schedule_check(state: BlueBillywigState, upload_id: str) -> None:
-    """The next look for an upload's object, S3_CHECK_SECONDS ahead on the virtual clock."""
-    state.ctx.scheduler.schedule(state.now() + S3_CHECK_SECONDS, lambda: check_for_object(state, upload_id))
+def schedule_check(state: BlueBillywigState, fresh: bool = False) -> None:
+    """Make sure one sweep is scheduled, S3_CHECK_SECONDS ahead on the virtual clock.
+
+    One sweep looks for the objects of every open upload with one S3 listing, however many uploads are
+    open: a check per upload made the scheduler's work grow with them until requests waited on it.
+    ``fresh`` (after a load: events do not survive a snapshot) starts a new chain; a sweep of an older
+    chain that is still queued then does nothing.
+    """
+    if fresh or state._s3_sweep is None:
+        token = object()
+        state._s3_sweep = token
+        state.ctx.scheduler.schedule(state.now() + S3_CHECK_SECONDS, lambda: sweep_for_objects(state, token))
 
 
-def _find_object(state: BlueBillywigState, upload: dict[str, Any]) -> tuple[str, int] | None:
-    """(key, size) of the upload's object if it is in S3 (network I/O: called without the lock)."""
-    s3 = state.ctx.s3
+def _listing(state: BlueBillywigState, bucket: str) -> dict[str, int]:
+    """Key -> size of every object under the publication's upload prefix (network I/O: called without the lock)."""
+    prefix = f"{state.publication['shortname']}/upload/"
+    try:
+        return {item["Key"]: int(item["Size"]) for item in state.ctx.s3.iter_objects(bucket, prefix)}
+    except state.ctx.s3._client_error():
+        return {}  # e.g. the bucket is being emptied by a reset: look again next time
+
+
+def _find_object(state: BlueBillywigState, upload: dict[str, Any], listing: dict[str, int]) -> tuple[str, int] | None:
+    """(key, size) of the upload's object if the listing has it (HEADs only an aws upload's candidates, for metadata)."""
     if upload["flow"] != "aws":
-        head = s3.head(upload["bucket"], upload["key"])
-        return None if head is None else (upload["key"], int(head["ContentLength"]))
+        size = listing.get(upload["key"])
+        return None if size is None else (upload["key"], size)
     found = None
-    for item in s3.iter_objects(upload["bucket"], upload["key"]):
-        head = s3.head(upload["bucket"], item["Key"]) or {}
+    for key in sorted(k for k in listing if k.startswith(upload["key"])):
+        head = state.ctx.s3.head(upload["bucket"], key) or {}
         identifier = (head.get("Metadata") or {}).get("uploadidentifier")
         if identifier == upload["identifier"]:
-            return item["Key"], int(item["Size"])
+            return key, listing[key]
         if identifier is None and found is None:
-            found = (item["Key"], int(item["Size"]))
+            found = (key, listing[key])
     return found
 
 
-def check_for_object(state: BlueBillywigState, upload_id: str) -> None:
-    """The scheduled check: find the object and probe it outside the lock, then ingest under it."""
+def sweep_for_objects(state: BlueBillywigState, token: object) -> None:
+    """The scheduled sweep: find the open uploads' objects and probe them outside the lock, then ingest under it."""
     with state.lock:
-        upload = state.db["uploads"].get(upload_id)
-        if upload is None or upload["status"] != "created" or upload_id not in state.meta["pending_puts"]:
-            return
-        upload = dict(upload)
-    found = _find_object(state, upload)
-    if found is None:
-        if state.now() < upload["created"] + PRESIGN_SECONDS:
-            schedule_check(state, upload_id)
+        if state._s3_sweep is not token:
+            return  # a chain from before a load or reset
+        state._s3_sweep = None
+        now = state.now()
+        open_uploads = []
+        for upload_id in list(state.meta["pending_puts"]):
+            upload = state.db["uploads"].get(upload_id)
+            if upload is None or upload["status"] != "created":
+                state.meta["pending_puts"].remove(upload_id)
+            elif now >= upload["created"] + PRESIGN_SECONDS:
+                state.meta["pending_puts"].remove(upload_id)  # its URLs expired: nothing more can arrive
+            else:
+                open_uploads.append(dict(upload))
+    if not open_uploads:
         return
-    key, size = found
-    probed: Probed | None = None
-    error = None
-    if upload["flow"] != "aws" and size != upload["length"]:
-        error = f"the object holds {size} bytes, {upload['length']} were announced"
-    else:
-        try:
-            probed = _probe_object(state, upload, key)
-        except ApiError as exc:
-            error = exc.message
+    listings: dict[str, dict[str, int]] = {}
+    results: list[tuple[dict[str, Any], tuple[str, int], Probed | None, str | None]] = []
+    for upload in open_uploads:
+        if upload["bucket"] not in listings:
+            listings[upload["bucket"]] = _listing(state, upload["bucket"])
+        found = _find_object(state, upload, listings[upload["bucket"]])
+        if found is None:
+            continue
+        key, size = found
+        probed: Probed | None = None
+        error = None
+        if upload["flow"] != "aws" and size != upload["length"]:
+            error = f"the object holds {size} bytes, {upload['length']} were announced"
+        else:
+            try:
+                probed = _probe_object(state, upload, key)
+            except ApiError as exc:
+                error = exc.message
+        results.append((upload, found, probed, error))
     with state.lock:
-        record = state.db["uploads"].get(upload_id)
-        if record is None or record["status"] != "created" or upload_id not in state.meta["pending_puts"]:
-            return
-        state.meta["pending_puts"].remove(upload_id)
-        if upload["flow"] == "aws":
-            record["key"] = key
-            record["filename"] = key.rsplit("/", 1)[-1]
-            record["length"] = size
-        if probed is None or (record["clipid"] is not None and record["clipid"] not in state.db["mediaclips"]):
-            record["status"] = "failed"
-            record["error"] = error or "the mediaclip is gone"
-            return
-        _apply_ingest(state, record, probed)
+        for upload, (key, size), probed, error in results:
+            _settle_found(state, upload["id"], key, size, probed, error)
+        if state.meta["pending_puts"]:
+            schedule_check(state)
+
+
+def _settle_found(state: BlueBillywigState, upload_id: str, key: str, size: int, probed: Probed | None, error: str | None) -> None:
+    """Under the lock: give a found object to its upload (it may have been aborted or reset meanwhile)."""
+    record = state.db["uploads"].get(upload_id)
+    if record is None or record["status"] != "created" or upload_id not in state.meta["pending_puts"]:
+        return
+    state.meta["pending_puts"].remove(upload_id)
+    if record["flow"] == "aws":
+        record["key"] = key
+        record["filename"] = key.rsplit("/", 1)[-1]
+        record["length"] = size
+    if probed is None or (record["clipid"] is not None and record["clipid"] not in state.db["mediaclips"]):
+        record["status"] = "failed"
+        record["error"] = error or "the mediaclip is gone"
+        return
+    _apply_ingest(state, record, probed)
 
 
 def _s3_upload(state: BlueBillywigState, key: Any, s3_upload_id: Any) -> dict[str, Any]:
@@ -374,7 +439,7 @@ def _parts(value: Any, name: str) -> dict[int, str]:
             raise BadRequestError(f"{where} must be an object with PartNumber and ETag", where)
         number, etag = part.get("PartNumber"), part.get("ETag")
         # The Node SDK sends PartNumber as a string read from the presigned URL.
-        number = int_value(number, f"{where}.PartNumber", 1, 10000)
+        number = int_value(whole_number(number, f"{where}.PartNumber"), f"{where}.PartNumber", 1, 10000)
         if not isinstance(etag, str) or not etag.strip('"'):
             raise BadRequestError(f"{where}.ETag must be the ETag S3 answered for the part", f"{where}.ETag")
         if int(number) in out:

@@ -136,20 +136,22 @@ def _operation(contracts: ContractSet, endpoint: Endpoint, raw: dict[str, Any], 
     _, path_params = openapi_path(endpoint.path)
     # The overlay may state a path parameter's schema by name (e.g. integer ids): the emulator's
     # rules (werkzeug rules take any text) stated where clients and fuzzers read them.
-    declared = extra.get("path_parameters", {})
+    # ``operations.<id>.path_parameters`` does it for one operation, and ``operations.<id>.parameters``
+    # adds parameters the contracts do not model (request headers such as TUS's).
+    own = extra.get("operations", {}).get(endpoint.operation, {})
+    declared = {**extra.get("path_parameters", {}), **own.get("path_parameters", {})}
     path_params = [{**p, "schema": copy.deepcopy(declared[p["name"]])} if p["name"] in declared else p for p in path_params]
-    operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": path_params}
+    operation: dict[str, Any] = {"operationId": endpoint.operation, "parameters": path_params + copy.deepcopy(own.get("parameters", []))}
     operation["summary"] = raw.get("summary") or _summary_from(endpoint.operation)
-    tweaks = extra.get("operations", {}).get(endpoint.operation, {})
-    security = tweaks.get("security")
+    security = own.get("security")
     if security is not None:
         operation["security"] = security
     if endpoint.query:
         operation["parameters"] += _query_parameters(contracts, endpoint.query)
     if endpoint.request:
         schema: dict[str, Any] = {"$ref": f"#/components/schemas/{component_name(endpoint.request)}"}
-        if tweaks.get("bodyProperties"):
-            schema = _narrowed_body(contracts, endpoint.request, tweaks["bodyProperties"])
+        if own.get("bodyProperties"):
+            schema = _narrowed_body(contracts, endpoint.request, own["bodyProperties"])
         types = raw.get("request_content_types") or [JSON]
         operation["requestBody"] = {"required": True, "content": {t: {"schema": schema} for t in types}}
     responses: dict[str, Any] = {}

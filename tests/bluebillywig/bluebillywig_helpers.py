@@ -54,6 +54,18 @@ def assert_error(response: requests.Response, status: int, *fragments: str) -> d
     return body
 
 
+def last_warnings(emulator: Emulator) -> list[dict[str, str]]:
+    """The fidelity warnings of the emulator's last journal entry (code, message, source)."""
+    entry = emulator.journal.last()
+    assert entry is not None
+    return list(entry.warnings)
+
+
+def warning_codes(emulator: Emulator) -> list[str]:
+    """The codes of the last journal entry's fidelity warnings."""
+    return [w["code"] for w in last_warnings(emulator)]
+
+
 @pytest.fixture
 def bb(bluebillywig: Emulator) -> BBClient:
     """A signed client of the (reset) emulator."""

@@ -74,3 +74,15 @@ def test_forged_or_garbage_jwt_is_401(bluebillywig, bb) -> None:
 
 def test_auth_token_needs_credentials(bluebillywig) -> None:
     assert_error(BBClient(bluebillywig, sign=False).get("/sapi/auth/token"), 401)
+
+
+def test_an_empty_rpctoken_is_refused_even_with_a_bearer_token(bluebillywig) -> None:
+    # A sent rpctoken wins over Bearer; an empty one is malformed (it was taken as absent, and the Bearer used).
+    client = BBClient(bluebillywig, sign=False)
+    token = client.get("/sapi/auth/token", headers={"rpctoken": rpctoken(bluebillywig)}).json()["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert client.get("/sapi/publication", headers=bearer).status_code == 200
+    assert_error(client.get("/sapi/publication", headers={**bearer, "rpctoken": ""}), 401, "empty")
+    assert_error(client.get("/sapi/publication", headers=bearer, params={"rpctoken": " "}), 401, "empty")
+    # An empty header next to a good query token: the good one is used.
+    assert client.get("/sapi/publication", headers={"rpctoken": ""}, params={"rpctoken": rpctoken(bluebillywig)}).status_code == 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bluebillywig_helpers import assert_error, create_clip
+from bluebillywig_helpers import assert_error, create_clip, last_warnings, warning_codes
 
 
 def all_items(bb, **params) -> list[dict]:
@@ -41,22 +41,48 @@ def test_sort_any_case(bb, sort) -> None:
         ({"sort": "colour asc"}, "cannot sort on 'colour'"),
         ({"sort": "title sideways"}, "asc or desc"),
         ({"limit": "many"}, "limit must be an integer"),
-        ({"limit": "5000"}, "limit must be an integer from 0 to 1000"),
+        ({"limit": "2147483648"}, "limit must be an integer from 0 to 2147483647"),
         ({"offset": "-1"}, "offset"),
-        ({"q": "title:(coffee"}, "missing ')'"),
-        ({"q": 'title:"coffee'}, "unterminated quoted phrase"),
-        ({"q": "createddate:[2020-01-01 TO]"}, "range must read [A TO B]"),
-        ({"q": "createddate:[yesterday TO NOW]"}, "is not a date"),
-        ({"q": "views:[ten TO 20]"}, "is not a number"),
-        ({"q": "title:"}, "a value is missing after 'title:'"),
-        ({"q": "AND coffee"}, "unexpected 'AND'"),
-        ({"q": "a ) b"}, "unbalanced ')'"),
+        ({"offset": "9" * 5000}, "offset must be an integer from 0 to 2147483647"),
     ],
 )
 def test_unreadable_parameters_are_400_naming_the_problem(bb, params, fragment) -> None:
-    body = assert_error(bb.get("/sapi/mediaclip", params=params), 400, fragment)
-    if "q" in params:
-        assert "position" in body["error"] or "not a" in body["error"]
+    assert_error(bb.get("/sapi/mediaclip", params=params), 400, fragment)
+
+
+@pytest.mark.parametrize(
+    ("q", "problem"),
+    [
+        ("title:(coffee", "missing ')'"),
+        ('title:"coffee', "unterminated quoted phrase"),
+        ("createddate:[2020-01-01 TO]", "range must read [A TO B]"),
+        ("createddate:[yesterday TO NOW]", "is not a date"),
+        ("views:[ten TO 20]", "is not a number"),
+        ("title:", "a value is missing after 'title:'"),
+        ("AND coffee", "unexpected 'AND'"),
+        ("a ) b", "unbalanced ')'"),
+    ],
+)
+def test_an_unreadable_q_is_ignored_with_a_warning_naming_the_problem(bluebillywig, bb, q, problem) -> None:
+    # As SAPI ignores an unreadable filter (Node SDK); the warning says what could not be read and where.
+    everything = bb.get("/sapi/mediaclip", params={"limit": 1}).json()["numfound"]
+    body = bb.get("/sapi/mediaclip", params={"q": q, "limit": 1}).json()
+    assert body["numfound"] == everything
+    (warning,) = last_warnings(bluebillywig)
+    assert warning["code"] == "unreadable-query" and problem in warning["message"]
+    assert "position" in warning["message"] or "not a" in warning["message"]
+    assert bb.get("/papi/search", params={"q": q}).status_code == 200
+    assert warning_codes(bluebillywig) == ["unreadable-query"]
+
+
+def test_a_limit_above_1000_is_read_as_1000_with_a_warning(bluebillywig, bb) -> None:
+    body = bb.get("/sapi/mediaclip", params={"limit": "5000"}).json()
+    assert body["limit"] == 1000 and body["count"] == min(1000, body["numfound"])
+    assert warning_codes(bluebillywig) == ["limit-capped"]
+    assert bb.get("/sapi/playlist", params={"limit": "0001001"}).json()["limit"] == 1000
+    assert warning_codes(bluebillywig) == ["limit-capped"]
+    assert bb.get("/sapi/mediaclip", params={"limit": "1000", "offset": "2147483647"}).json()["items"] == []
+    assert warning_codes(bluebillywig) == []
 
 
 def test_status_filter_parameter_as_the_sdk_sends_it(bb) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bluebillywig_helpers import assert_error, create_clip
+from bluebillywig_helpers import assert_error, create_clip, last_warnings, warning_codes
 
 ASSET = {"mediatype": "MP4_HLS", "src": "/demo/media/x.m3u8", "exactlength": 30656, "width": 1280, "height": 720,
          "bandwidth": "2000", "mimetype": "application/vnd.apple.mpegurl"}
@@ -32,15 +32,36 @@ def test_bad_asset_fields(bb) -> None:
     assert_error(bb.put("/sapi/mediaasset", json={**base, "width": -4}), 400, "width")
     assert_error(bb.put("/sapi/mediaasset", json={**base, "status": "gone"}), 400, "active or inactive")
     assert_error(bb.put("/sapi/mediaasset", json={**base, "mediatype": "mp4 main"}), 400, "rendition name")
-    assert_error(bb.put("/sapi/mediaasset", json={**base, "colour": 1}), 400, "colour")
+    assert_error(bb.put("/sapi/mediaasset", json={**base, "mediatype": "MP4_MAIN\n"}), 400, "rendition name")
+    assert_error(bb.put("/sapi/mediaasset", json={**base, "exactlength": "1" * 16}), 400, "milliseconds")
     assert_error(bb.put("/sapi/mediaasset", json={k: v for k, v in base.items() if k != "src"}), 400, "src is required")
     assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()["assets"] == []
 
 
-def test_assets_cannot_move_between_clips(bb) -> None:
+def test_unknown_asset_attributes_are_ignored_with_a_warning(bluebillywig, bb) -> None:
+    # As for mediaclips: SAPI is not known to refuse them.
+    clip = create_clip(bb)
+    asset = bb.put("/sapi/mediaasset", json={**ASSET, "mediaclipid": clip["id"], "colour": 1}).json()
+    assert "colour" not in asset and warning_codes(bluebillywig) == ["unknown-field"]
+    assert "colour" in last_warnings(bluebillywig)[0]["message"]
+
+
+def test_exactlength_numbers_are_kept_as_decimal_strings(bb) -> None:
+    clip = create_clip(bb)
+    for sent, kept in ((80013.267, "80013.267"), (1e-05, "0.00001"), (1e15, "1000000000000000.0"), ("0042", "0042")):
+        assert bb.put("/sapi/mediaasset", json={**ASSET, "mediaclipid": clip["id"], "exactlength": sent}).json()["exactlength"] == kept
+
+
+def test_assets_cannot_move_between_clips(bluebillywig, bb) -> None:
+    # Not documented: the asset stays with its clip and the other mediaclipid is ignored, with a warning.
     first, second = create_clip(bb), create_clip(bb)
     asset = bb.put("/sapi/mediaasset", json={**ASSET, "mediaclipid": first["id"]}).json()
-    assert_error(bb.put(f"/sapi/mediaasset/{asset['id']}", json={"mediaclipid": second["id"]}), 400, "cannot move")
+    moved = bb.put(f"/sapi/mediaasset/{asset['id']}", json={"mediaclipid": second["id"], "bandwidth": 7})
+    assert moved.status_code == 200 and moved.json()["mediaclipid"] == first["id"] and moved.json()["bandwidth"] == "7"
+    assert "cannot move" in last_warnings(bluebillywig)[0]["message"]
+    assert bb.get(f"/sapi/mediaclip/{second['id']}").json()["assets"] == []
+    assert bb.put(f"/sapi/mediaasset/{asset['id']}", json={"id": "999", "status": "inactive"}).json()["status"] == "inactive"
+    assert warning_codes(bluebillywig) == ["id-mismatch"]
 
 
 def test_unknown_asset(bb) -> None:

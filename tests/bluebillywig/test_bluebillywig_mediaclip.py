@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from bluebillywig_helpers import assert_error, create_clip
+from bluebillywig_helpers import assert_error, create_clip, last_warnings, warning_codes
 
 SEED_KEYS = {
     "id", "type", "mediatype", "fitmode", "usetype", "sourcetype", "originalfilename", "length", "sourceid", "title",
@@ -70,28 +70,58 @@ def test_round_trip_of_a_whole_object_is_accepted(bb) -> None:
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("createddate", "2020-01-01T00:00:00Z"), ("views", 5), ("type", "Playlist"), ("hasJobs", "true"), ("src", "/x.mp4"),
-     ("publicationid", "1")],
+    [("createddate", "2020-01-01T00:00:00Z"), ("views", 5), ("hasJobs", "true"), ("src", "/x.mp4"), ("publicationid", "1")],
 )
-def test_read_only_attributes_cannot_change(bb, field, value) -> None:
+def test_read_only_attributes_are_kept_when_sent_changed(bluebillywig, bb, field, value) -> None:
+    # Read-only per the reference, which does not say SAPI refuses another value: ignored, with a warning.
     clip = create_clip(bb)
-    assert_error(bb.put(f"/sapi/mediaclip/{clip['id']}", json={field: value}), 400, field)
+    bluebillywig.clock.freeze()
+    response = bb.put(f"/sapi/mediaclip/{clip['id']}", json={field: value, "title": "still updated"})
+    assert response.status_code == 200, response.text
+    assert response.json()[field] == clip[field] and response.json()["title"] == "still updated"
+    warning = next(w for w in last_warnings(bluebillywig) if w["code"] == "read-only")
+    assert field in warning["message"] and "ignored" in warning["message"]
+    assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()[field] == clip[field]
+
+
+def test_type_must_be_mediaclip(bb) -> None:
+    clip = create_clip(bb)
+    assert_error(bb.put(f"/sapi/mediaclip/{clip['id']}", json={"type": "Playlist"}), 400, "type must be MediaClip")
+    assert_error(bb.put("/sapi/mediaclip", json={"type": "Playlist"}), 400, "type must be MediaClip")
     assert bb.get(f"/sapi/mediaclip/{clip['id']}").json() == clip
 
 
-def test_assets_only_on_creation(bb) -> None:
+def test_assets_only_on_creation(bluebillywig, bb) -> None:
     asset = {"mediatype": "MP4_MAIN", "src": "/demo/media/a.mp4", "width": "1280", "height": 720, "length": 30}
     clip = create_clip(bb, assets=[asset])
     assert len(clip["assets"]) == 1 and clip["assets"][0]["width"] == "1280" and clip["assets"][0]["exactlength"] == "30000"
     response = bb.put(f"/sapi/mediaclip/{clip['id']}", json={"assets": [asset, asset]})
-    assert_error(response, 400, "assets can only be set when the mediaclip is created", "/sapi/mediaasset")
-    assert_error(bb.put(f"/sapi/mediaclip/{clip['id']}", json={"mediatype": "audio"}), 400, "mediatype")
+    assert response.status_code == 200 and response.json()["assets"] == clip["assets"]
+    message = next(w["message"] for w in last_warnings(bluebillywig) if w["code"] == "read-only")
+    assert "assets can only be set when the mediaclip is created" in message and "/sapi/mediaasset" in message
+    assert bb.put(f"/sapi/mediaclip/{clip['id']}", json={"mediatype": "audio"}).json()["mediatype"] == "video"
+    assert warning_codes(bluebillywig) == ["read-only"]
+    # Echoing the stored values back (a whole object read and PUT) needs no warning.
+    bluebillywig.clock.freeze()
+    current = bb.get(f"/sapi/mediaclip/{clip['id']}").json()
+    assert bb.put(f"/sapi/mediaclip/{clip['id']}", json=current).status_code == 200
+    assert warning_codes(bluebillywig) == []
     assert bb.get(f"/sapi/mediaclip/{clip['id']}").json()["assets"] == clip["assets"]
 
 
-def test_sourceid_read_only_after_ingest(bb) -> None:
+def test_sourceid_read_only_after_ingest(bluebillywig, bb) -> None:
     seeded = bb.get("/sapi/mediaclip", params={"q": "sourceid:* AND originalfilename:*", "limit": 1}).json()["items"][0]
-    assert_error(bb.put(f"/sapi/mediaclip/{seeded['id']}", json={"sourceid": "other"}), 400, "after the initial ingest")
+    response = bb.put(f"/sapi/mediaclip/{seeded['id']}", json={"sourceid": "other"})
+    assert response.status_code == 200 and response.json()["sourceid"] == seeded["sourceid"]
+    assert "after the initial ingest" in next(w["message"] for w in last_warnings(bluebillywig) if w["code"] == "read-only")
+
+
+def test_a_body_id_other_than_the_path_updates_the_addressed_clip(bluebillywig, bb) -> None:
+    first, second = create_clip(bb, title="first"), create_clip(bb, title="second")
+    response = bb.put(f"/sapi/mediaclip/{first['id']}", json={"id": second["id"], "title": "renamed"})
+    assert response.status_code == 200 and response.json()["id"] == first["id"] and response.json()["title"] == "renamed"
+    assert warning_codes(bluebillywig) == ["id-mismatch"]
+    assert bb.get(f"/sapi/mediaclip/{second['id']}").json()["title"] == "second"
 
 
 @pytest.mark.parametrize(

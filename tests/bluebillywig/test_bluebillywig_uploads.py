@@ -58,8 +58,9 @@ def test_tus_upload_probes_transcodes_and_adds_renditions(bluebillywig, bb) -> N
     assert finished["assets"][0]["exactlength"] == str(info.duration_ms)
     assert len(finished["thumbnails"]) == 2 and finished["thumbnails"][0]["main"] is True
     assert finished["src"].endswith(f"{clip['id']}.mp4")
-    # sourceid is read-only after the initial ingest.
-    assert_error(bb.put(f"/sapi/mediaclip/{clip['id']}", json={"sourceid": "changed"}), 400, "initial ingest")
+    # sourceid is read-only after the initial ingest: another value is ignored, with a warning.
+    assert bb.put(f"/sapi/mediaclip/{clip['id']}", json={"sourceid": "changed"}).json()["sourceid"] == "up-1"
+    assert "initial ingest" in bluebillywig.journal.last().warnings[0]["message"]
     asset = bb.get(f"/sapi/mediaasset/{finished['assets'][0]['id']}").json()
     assert asset["mediaclipid"] == clip["id"]
     assert bluebillywig.state.ctx.s3.head(bluebillywig.credentials["s3_bucket"], body["s3"]["key"])["ContentLength"] == SMALL_MOV.stat().st_size

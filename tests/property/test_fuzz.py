@@ -105,7 +105,7 @@ STATEFUL_CHECKS = [sc.use_after_free, sc.ensure_resource_availability]
 NOT_YET: dict[str, set[str]] = {
     "pixop": set(),
     "vonage": set(),
-    "bluebillywig": {"positive_data_acceptance"},
+    "bluebillywig": set(),
     "mediaflow": set(),
     "mediabank": set(),
 }

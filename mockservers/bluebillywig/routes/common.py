@@ -71,7 +71,11 @@ def current_key(st: BlueBillywigState) -> dict[str, Any]:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     token = token.strip()
-    raw = request.headers.get("rpctoken") or request.args.get("rpctoken") or body_rpctoken()
+    sent = [request.headers.get("rpctoken"), request.args.get("rpctoken"), body_rpctoken()]
+    raw = next((value for value in sent if value and value.strip()), None)
+    if raw is None and any(value is not None for value in sent):
+        # An rpctoken was sent, but empty: it still wins over a Bearer header, and is refused.
+        return st.authenticate_rpctoken("")
     if scheme.lower() == "bearer" and token and raw is None:
         return st.authenticate_jwt(token)
     return st.authenticate_rpctoken(raw)
@@ -100,6 +104,13 @@ def warn_method(expected: str) -> None:
             f"reference documents {expected}",
             "client",
         )
+
+
+def warn_unknown_params(*known: str) -> None:
+    """Note query parameters this endpoint does not read (accepted and ignored, as SAPI is not known to refuse them)."""
+    for name in request.args:
+        if name not in known and name != "rpctoken":
+            fidelity.warn("unknown-parameter", f"query parameter {name[:80]!r} is not known here and is ignored", "inferred")
 
 
 def args() -> tuple[dict[str, str], dict[str, list[str]]]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from mockservers.bluebillywig import entities
+from mockservers.bluebillywig import clips, entities
 from mockservers.bluebillywig.routes.common import authenticated, json_body, state
-from mockservers.core.views import query_int
 
 entity_routes = Blueprint("bluebillywig_entities", __name__, url_prefix="/sapi")
 # Explicit rules per entity (no converter tables), so routes and contracts name the same paths.
@@ -33,8 +32,7 @@ def get_publication(user: str) -> Response:
 def list_entities(name: str, user: str) -> Response:
     """Newest first; limit (15), offset and plain property filters."""
     filters = {k: v for k, v in request.args.items() if k not in LIST_PARAMS}
-    limit = query_int("limit", 15, 0, 1000, blank_is_default=True)
-    offset = query_int("offset", 0, 0, 10**9, blank_is_default=True)
+    limit, offset = clips.page_window(request.args)
     return jsonify(entities.list_entities(state(), name, limit, offset, filters))
 
 

@@ -15,6 +15,7 @@ from flask import Blueprint, Response
 from mockservers.bluebillywig import media
 from mockservers.bluebillywig.routes.common import state
 from mockservers.bluebillywig.state import BlueBillywigState
+from mockservers.core import fidelity
 from mockservers.core.errors import BadRequestError, NotFoundError
 
 media_routes = Blueprint("bluebillywig_media", __name__)
@@ -136,18 +137,44 @@ def media_file(publication: str, year: str, month: str, day: str, name: str) -> 
     return _make(wanted)
 
 
+# A side: a number of pixels or ``default`` (keep it); the overlay states the same pattern for the OpenAPI document.
+_SIDE = re.compile(r"default|0*[1-9][0-9]*")
+
+
 def _side(raw: str, name: str) -> int | None:
+    if not _SIDE.fullmatch(raw):
+        raise BadRequestError(f"{name} must be a number of pixels (1 or more) or default; got {raw!r}", name)
     if raw == "default":
         return None
-    if not raw.isdigit():
-        raise BadRequestError(f"{name} must be a number of pixels or default; got {raw!r}", name)
-    return int(raw)
+    digits = raw.lstrip("0")
+    return int(digits) if len(digits) <= 12 else 10**12
+
+
+def _sides(width: str, height: str) -> tuple[int | None, int | None]:
+    """Both sides; a box larger than MAX_IMAGE_SIDE is scaled into it (aspect kept), with a warning.
+
+    What the image service does with a larger size is not documented; serving the largest image the
+    emulator makes, in the asked proportions, is the plausible reading (the alternative, a 400, would
+    refuse a URL a real page may hold).
+    """
+    w, h = _side(width, "width"), _side(height, "height")
+    largest = max(w or 0, h or 0)
+    if largest <= media.MAX_IMAGE_SIDE:
+        return w, h
+    scale = media.MAX_IMAGE_SIDE / largest
+    fidelity.warn(
+        "image-size",
+        f"{width}x{height} is larger than the emulator makes images ({media.MAX_IMAGE_SIDE} px a side); served scaled "
+        "into that, in the same proportions",
+        "inferred",
+    )
+    return (None if w is None else max(1, round(w * scale))), (None if h is None else max(1, round(h * scale)))
 
 
 @media_routes.get("/image/<width>/<height>" + MEDIA_PATH)
 def image(width: str, height: str, publication: str, year: str, month: str, day: str, name: str) -> Response:
     """A thumbnail (by its ``src``) cropped to width x height (``default`` keeps a side)."""
-    w, h = _side(width, "width"), _side(height, "height")
+    w, h = _sides(width, height)
     src = f"/{publication}/media/{year}/{month}/{day}/{name}"
     st = state()
     with st.lock:
@@ -161,7 +188,7 @@ def image(width: str, height: str, publication: str, year: str, month: str, day:
 def poster(clip_id: str, width: str, height: str) -> Response:
     """The clip's main thumbnail at width x height; ``.webp`` after the height asks for WebP."""
     webp = height.endswith(".webp")
-    w, h = _side(width, "width"), _side(height.removesuffix(".webp"), "height")
+    w, h = _sides(width, height.removesuffix(".webp"))
     st = state()
     with st.lock:
         clip = _clip_with_file(st, clip_id)

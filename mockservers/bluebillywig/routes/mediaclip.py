@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from mockservers.bluebillywig import clips
-from mockservers.bluebillywig.routes.common import args, authenticated, json_body, state, warn_method
+from mockservers.bluebillywig.routes.common import (
+    args,
+    authenticated,
+    json_body,
+    state,
+    warn_method,
+    warn_unknown_params,
+)
 from mockservers.bluebillywig.serializers import clip_json, list_json, version_json
 from mockservers.core.views import query_flag
 
@@ -31,6 +38,7 @@ def put_mediaclip(user: str) -> Response:
     """Create (no id), or update the clip named by the body's id or by q=sourceid:"..." (seed; vmsrpc POSTs)."""
     st = state()
     body = json_body()
+    warn_unknown_params("q")
     q = request.args.get("q")
     if q is not None:
         return _one(clips.update(st, st.clip_by_sourceid(clips.sourceid_of_query(q)), body, user))
@@ -59,6 +67,7 @@ def _own_allow_for_new(response: Response) -> Response:
 def delete_by_sourceid(user: str) -> Response:
     """DELETE ?q=sourceid:"..." [&purge=true]."""
     st = state()
+    warn_unknown_params("q", "purge")
     clip = st.clip_by_sourceid(clips.sourceid_of_query(request.args.get("q")))
     return jsonify(clips.delete(st, clip, bool(query_flag("purge")), user))
 
@@ -68,6 +77,7 @@ def delete_by_sourceid(user: str) -> Response:
 def get_mediaclip(clip_id: str, user: str) -> Response:
     """The whole object; ?versionId= reads an earlier version."""
     st = state()
+    warn_unknown_params("versionId", "includejobs", "lang", "softsave")
     clip = st.clip(clip_id)
     version_id = request.args.get("versionId")
     if version_id:
@@ -89,6 +99,7 @@ def update_mediaclip(clip_id: str, user: str) -> Response:
 def delete_mediaclip(clip_id: str, user: str) -> Response:
     """Soft delete, or ?purge=true for good."""
     st = state()
+    warn_unknown_params("purge")
     return jsonify(clips.delete(st, st.clip(clip_id), bool(query_flag("purge")), user))
 
 

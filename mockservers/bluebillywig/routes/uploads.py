@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 
 from mockservers.bluebillywig import uploads as flows
-from mockservers.bluebillywig.routes.common import authenticated, json_body, state
+from mockservers.bluebillywig.routes.common import authenticated, json_body, state, warn_unknown_params
 from mockservers.core.errors import BadRequestError
 from mockservers.core.safejson import safe_loads
 
@@ -48,6 +48,7 @@ def tus_abort(upload_id: str, user: str) -> Response:
 def s3_start(user: str) -> Response:
     """filename, filesize, contenttype, clipid -> {chunks, presignedUrls, key, uploadId}."""
     a = request.args
+    warn_unknown_params("filename", "filesize", "contenttype", "clipid")
     return jsonify(flows.s3_start(state(), a.get("filename"), a.get("filesize"), a.get("contenttype"), a.get("clipid")))
 
 
@@ -70,6 +71,7 @@ def s3_complete(user: str) -> Response:
 @authenticated
 def s3_abort(user: str) -> Response:
     """s3filekey, s3uploadid -> the multipart upload aborted."""
+    warn_unknown_params("s3filekey", "s3uploadid")
     return jsonify(flows.s3_abort(state(), request.args.get("s3filekey"), request.args.get("s3uploadid")))
 
 
@@ -78,4 +80,5 @@ def s3_abort(user: str) -> Response:
 def aws_upload(user: str) -> Response:
     """type=mediaclip, mediaclipId -> where to upload straight into S3 (linked by x-amz-meta-uploadidentifier)."""
     a = request.args
+    warn_unknown_params("type", "mediaclipId", "mediaclipid")
     return jsonify(flows.aws_upload(state(), a.get("type"), a.get("mediaclipId") or a.get("mediaclipid")))
