@@ -135,6 +135,9 @@ class IndexSpec:
         return (groups, self.order(record), position) if groups else None
 
 
+# Tokens (searches) whose verdicts Table.matching remembers per frozen index.
+VERDICTS_PER_INDEX = 1024
+
 # An index entry: (order, position, key); positions are unique, so keys are never compared.
 Entry = tuple[Any, int, str]
 _EMPTY: list[Entry] = []
@@ -143,10 +146,12 @@ _EMPTY: list[Entry] = []
 class _BaseIndex:
     """An index over a frozen table: computed once, shared by every state of that world, never written."""
 
-    __slots__ = ("groups", "infos")
+    __slots__ = ("groups", "infos", "verdicts")
 
     def __init__(self, spec: IndexSpec, base: Mapping[str, Any]) -> None:
         self.infos: dict[str, tuple[tuple[Hashable, ...], Any, int] | None] = {}
+        # (group, token) -> (keys kept, entries kept) among the group's frozen records: see Table.matching.
+        self.verdicts: dict[tuple[Hashable, Hashable], tuple[frozenset[str], list[Entry]]] = {}
         rows = []
         for position, (key, record) in enumerate(base.items()):
             info = spec.info(record, position)
@@ -529,6 +534,37 @@ class Table(MutableMapping[str, Any]):
                 live = self._indexes[spec.name] = _LiveIndex(self._base_index(spec))
             self._sync(spec, live)
             return live.entries(group)
+
+    def matching(self, spec: IndexSpec, group: Hashable, token: Hashable, keep: Callable[[Any], bool]) -> list[Entry]:
+        """The entries of ``group`` (as :meth:`ordered` gives them) whose record ``keep`` holds for.
+
+        ``keep`` must read only the record and depend on nothing but ``token`` (a search's text,
+        say). Its verdicts on the frozen world's records are remembered per world (at most
+        :data:`VERDICTS_PER_INDEX` tokens), so a repeated search checks only the records this
+        table copied or added: its cost follows the test's changes, not the world's size.
+        """
+        entries = self.ordered(spec, group)
+        base = self._base_index(spec)
+        cached = base.verdicts.get((group, token))
+        if cached is None:
+            frozen = self._base
+            kept = [entry for entry in base.groups.get(group, _EMPTY) if keep(frozen[entry[2]])]
+            if len(base.verdicts) >= VERDICTS_PER_INDEX:
+                base.verdicts.pop(next(iter(base.verdicts)), None)  # the oldest token goes
+            cached = base.verdicts.setdefault((group, token), (frozenset(entry[2] for entry in kept), kept))
+        kept_keys, kept_entries = cached
+        if entries is base.groups.get(group, _EMPTY) and not self._live:
+            return kept_entries  # the group is as the world built it and no record of it was copied
+        live, tail = self._live, self._tail
+        found = []
+        for entry in entries:
+            key = entry[2]
+            if key in live or key in tail:
+                if keep(self.peek(key)):
+                    found.append(entry)
+            elif key in kept_keys:
+                found.append(entry)
+        return found
 
     def _base_index(self, spec: IndexSpec) -> _BaseIndex:
         memo = self._base.memo

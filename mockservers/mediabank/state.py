@@ -390,11 +390,16 @@ class MediabankState(IngestMixin, BaseState):
             if not query:
                 return RecordList(assets, entries)
             needle = query.casefold()
+            group: tuple[str, ...] = (company,)
             for start in range(len(needle) - 2):  # the rarest trigram of the text narrows the candidates
-                holding = assets.ordered(ASSETS_NEWEST_FIRST, ("3", company, needle[start : start + 3]))
+                trigram = ("3", company, needle[start : start + 3])
+                holding = assets.ordered(ASSETS_NEWEST_FIRST, trigram)
                 if len(holding) < len(entries):
-                    entries = holding
-        return [a for a in RecordList(assets, entries) if any(needle in v.casefold() for v in a["metadata"].values())]
+                    entries, group = holding, trigram
+            found = assets.matching(
+                ASSETS_NEWEST_FIRST, group, needle, lambda a: any(needle in v.casefold() for v in a["metadata"].values())
+            )
+        return RecordList(assets, found)
 
 
 def check_metadata(metadata: Any, required: bool) -> dict[str, str | None]:

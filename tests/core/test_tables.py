@@ -154,6 +154,38 @@ def test_an_index_is_built_once_per_frozen_world_and_shared() -> None:
     assert two.ordered(BY_TEAM, "t1") is first
 
 
+def test_matching_remembers_the_frozen_worlds_verdicts_and_rechecks_only_changed_records() -> None:
+    base = _world(30)
+    checked: list[str] = []
+
+    def tagged(tag: str) -> Any:
+        def keep(record: Any) -> bool:
+            checked.append(record["id"])
+            return tag in record["tags"]
+
+        return keep
+
+    def brute(table: Table, tag: str) -> list[str]:
+        return [e[2] for e in table.ordered(BY_TEAM, "t0") if tag in table.peek(e[2])["tags"]]
+
+    one, two = Table(base), Table(base)
+    first = one.matching(BY_TEAM, "t0", "x1", tagged("x1"))
+    assert [e[2] for e in first] == brute(one, "x1") and first
+    assert sorted(checked) == sorted(e[2] for e in one.ordered(BY_TEAM, "t0"))  # each frozen record once
+    checked.clear()
+    assert two.matching(BY_TEAM, "t0", "x1", tagged("x1")) is first  # another state of the world: no check at all
+    assert checked == []
+    # A copied record whose indexed fields stay the same but whose verdict changes is checked again.
+    one["k3"]["tags"] = ["x0"]
+    one["k99"] = {"id": "k99", "team": "t0", "created": 9, "tags": ["x1"]}
+    del one["k9"]
+    again = one.matching(BY_TEAM, "t0", "x1", tagged("x1"))
+    assert [e[2] for e in again] == brute(one, "x1")
+    assert "k3" not in [e[2] for e in again] and "k99" in [e[2] for e in again] and "k9" not in [e[2] for e in again]
+    assert sorted(checked) == ["k3", "k99"]  # only what this table changed
+    assert two.matching(BY_TEAM, "t0", "x1", tagged("x1")) is first  # the other state is unaffected
+
+
 def test_record_lists_page_without_copying() -> None:
     table = Table(_world(30))
     entries = table.ordered(BY_TEAM, "t0")

@@ -238,6 +238,10 @@ class Harness:
                     title="Invalid data accepted without a fidelity warning",
                     message=f"Schema-invalid input answered {response.status_code} and its journal entry has no warning",
                 )
+            if 400 <= response.status_code < 500:
+                # Refused. Schemathesis's default list (400, 401, 403, 404, 406, 422, 428) leaves out
+                # answers a protocol prescribes, such as TUS's 412 for a Tus-Resumable it does not speak.
+                return None
             return sc.negative_data_rejection(ctx, response, case)
 
         return negative_data_rejection
